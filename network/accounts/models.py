@@ -1,0 +1,34 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. Peer workers often act under a pseudonym: `public_name` is what others see."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    public_name = models.CharField(
+        _("public name or pseudonym"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown to others instead of your real name."),
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=10, blank=True, help_text=_("Language of the emails you receive.")
+    )
+    show_real_name = models.BooleanField(
+        _("show my real name"),
+        default=False,
+        help_text=_("Unless you tick this, your real name is never shown on the platform or the public site."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        """The name others see: the real name only when the person chose it."""
+        if self.show_real_name and self.get_full_name():
+            return self.get_full_name()
+        return self.public_name or self.username

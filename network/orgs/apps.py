@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "network.orgs"
+    label = "orgs"
+    verbose_name = "Organisations"
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401  (registers outbox handlers)

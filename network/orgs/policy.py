@@ -1,0 +1,343 @@
+"""The one access policy of Passerelle.
+
+Every view, admin screen, API endpoint and task asks this module two questions:
+- `can(user, action, obj)`: may this user do this to this object?
+- `visible_*(user)` / `organisations_where(user, action)`: which objects of this kind may this user see or act on?
+
+Roles (DESIGN.md, "Roles and what they may do") become django-guardian object permissions on the organisation
+when a membership is created or changed (see `services.membership_sync_permissions`); this module reads them
+back, once per request, with `accept_global_perms=False` semantics: a model-wide permission never opens a row.
+Network administrators are a platform-level role (a group), never an organisation role, and never read the
+personal fields of referrals, even where they are also members of an organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from .models import (
+    Membership,
+    Organisation,
+    OrganisationUserObjectPermission,
+    Partnership,
+    PartnershipStatus,
+    Role,
+)
+
+if TYPE_CHECKING:
+    from network.accounts.models import User
+
+NETWORK_ADMINS_GROUP = "Network administrators"
+
+
+class Action(StrEnum):
+    # Organisations
+    VIEW_ORGANISATION = "view_organisation"
+    CREATE_ORGANISATION = "create_organisation"
+    CHANGE_ORGANISATION = "change_organisation"
+    DEACTIVATE_ORGANISATION = "deactivate_organisation"
+    VIEW_ADDRESS = "view_address"
+    # Members
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+    APPOINT_COORDINATOR = "appoint_coordinator"
+    # Partnerships
+    PROPOSE_PARTNERSHIP = "propose_partnership"
+    VIEW_PARTNERSHIP = "view_partnership"
+    ACCEPT_PARTNERSHIP = "accept_partnership"
+    DECLINE_PARTNERSHIP = "decline_partnership"
+    END_PARTNERSHIP = "end_partnership"
+    # Work that later issues build on, decided here already
+    SEND_REFERRALS = "send_referrals"
+    RECEIVE_REFERRALS = "receive_referrals"
+    READ_REFERRAL_PERSONAL_DATA = "read_referral_personal_data"
+    VIEW_REFERRAL_COUNTS = "view_referral_counts"
+    PUBLISH_RESOURCES = "publish_resources"
+    DRAFT_RESOURCES = "draft_resources"
+    ENDORSE_POSITIONS = "endorse_positions"
+    CONTRIBUTE_ADVOCACY = "contribute_advocacy"
+    # Platform
+    MANAGE_USERS = "manage_users"
+    MANAGE_TAXONOMIES = "manage_taxonomies"
+
+
+# Role → object permissions (codenames on Organisation) that a membership grants.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            "change_organisation",
+            "view_members",
+            "manage_members",
+            "manage_partnerships",
+            "send_referrals",
+            "receive_referrals",
+            "read_referral_personal_data",
+            "publish_resources",
+            "draft_resources",
+            "endorse_positions",
+            "contribute_advocacy",
+        }
+    ),
+    Role.STAFF: frozenset(
+        {
+            "view_members",
+            "send_referrals",
+            "receive_referrals",
+            "read_referral_personal_data",
+            "publish_resources",
+            "draft_resources",
+            "contribute_advocacy",
+        }
+    ),
+    Role.PEER: frozenset({"draft_resources", "contribute_advocacy"}),
+    Role.VOLUNTEER: frozenset(),
+}
+ALL_ORGANISATION_PERMISSIONS: frozenset[str] = frozenset().union(*ROLE_PERMISSIONS.values())
+
+# Actions decided by an object permission on the organisation concerned.
+_ORGANISATION_PERMISSION_FOR_ACTION: dict[Action, str] = {
+    Action.CHANGE_ORGANISATION: "change_organisation",
+    Action.VIEW_MEMBERS: "view_members",
+    Action.MANAGE_MEMBERS: "manage_members",
+    Action.PROPOSE_PARTNERSHIP: "manage_partnerships",
+    Action.SEND_REFERRALS: "send_referrals",
+    Action.RECEIVE_REFERRALS: "receive_referrals",
+    Action.READ_REFERRAL_PERSONAL_DATA: "read_referral_personal_data",
+    Action.PUBLISH_RESOURCES: "publish_resources",
+    Action.DRAFT_RESOURCES: "draft_resources",
+    Action.ENDORSE_POSITIONS: "endorse_positions",
+    Action.CONTRIBUTE_ADVOCACY: "contribute_advocacy",
+}
+# Network administrators run the platform: these they may do, and nothing inside referrals.
+_NETWORK_ADMIN_ACTIONS: frozenset[Action] = frozenset(
+    {
+        Action.CREATE_ORGANISATION,
+        Action.CHANGE_ORGANISATION,
+        Action.DEACTIVATE_ORGANISATION,
+        Action.APPOINT_COORDINATOR,
+        Action.VIEW_PARTNERSHIP,
+        Action.VIEW_REFERRAL_COUNTS,
+        Action.MANAGE_USERS,
+        Action.MANAGE_TAXONOMIES,
+        Action.VIEW_ADDRESS,
+    }
+)
+_NEVER_FOR_NETWORK_ADMINS: frozenset[Action] = frozenset({Action.READ_REFERRAL_PERSONAL_DATA})
+
+_PERMS_CACHE = "_passerelle_org_perms"
+_ADMIN_CACHE = "_passerelle_is_network_admin"
+_TOTP_CACHE = "_passerelle_has_totp"
+
+
+class AccessDenied(PermissionDenied):
+    """Raised by `require`. Views turn it into 403 for objects the user may see, 404 otherwise."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who the user is
+
+
+def is_network_admin(user: User | Any) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if not hasattr(user, _ADMIN_CACHE):
+        setattr(
+            user,
+            _ADMIN_CACHE,
+            user.is_superuser or user.groups.filter(name=NETWORK_ADMINS_GROUP).exists(),
+        )
+    return getattr(user, _ADMIN_CACHE)
+
+
+def organisation_permissions(user: User | Any) -> dict[UUID, frozenset[str]]:
+    """The user's object permissions per organisation id, read once per request (one query)."""
+    if not _is_signed_in(user):
+        return {}
+    cached = getattr(user, _PERMS_CACHE, None)
+    if cached is None:
+        rows = OrganisationUserObjectPermission.objects.filter(user=user, content_object__is_active=True).values_list(
+            "content_object_id", "permission__codename"
+        )
+        collected: dict[UUID, set[str]] = {}
+        for organisation_id, codename in rows:
+            collected.setdefault(organisation_id, set()).add(codename)
+        cached = {key: frozenset(value) for key, value in collected.items()}
+        setattr(user, _PERMS_CACHE, cached)
+    return cached
+
+
+def forget(user: User | Any) -> None:
+    """Drop what this module cached on the user object (after their memberships changed)."""
+    for attribute in (_PERMS_CACHE, _ADMIN_CACHE, _TOTP_CACHE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def member_organisation_ids(user: User | Any) -> set[UUID]:
+    """Ids of the active organisations the user belongs to, whatever the role."""
+    if not _is_signed_in(user):
+        return set()
+    return set(
+        Membership.objects.filter(user=user, organisation__is_active=True).values_list("organisation_id", flat=True)
+    )
+
+
+def requires_two_factor(user: User | Any) -> bool:
+    """Roles that can read personal fields of referrals, and network administrators, must use TOTP."""
+    if not _is_signed_in(user):
+        return False
+    if is_network_admin(user):
+        return True
+    return any("read_referral_personal_data" in perms for perms in organisation_permissions(user).values())
+
+
+def two_factor_missing(user: User | Any) -> bool:
+    """True when the user must use two-factor authentication and has not enrolled an authenticator yet."""
+    if not settings.PASSERELLE_REQUIRE_TWO_FACTOR or not requires_two_factor(user):
+        return False
+    if not hasattr(user, _TOTP_CACHE):
+        from allauth.mfa.models import Authenticator
+
+        setattr(
+            user,
+            _TOTP_CACHE,
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        )
+    return not getattr(user, _TOTP_CACHE)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# May this user do this to this object?
+
+
+def can(user: User | Any, action: Action, obj: Any = None) -> bool:
+    """Whether `user` may perform `action` on `obj` (an Organisation, a Partnership, a User or None)."""
+    if not _is_signed_in(user):
+        return action == Action.VIEW_ORGANISATION and isinstance(obj, Organisation) and obj.is_active
+
+    admin = is_network_admin(user)
+    if admin and action in _NEVER_FOR_NETWORK_ADMINS:
+        return False
+
+    if action == Action.VIEW_ORGANISATION:
+        return obj.is_active or admin or obj.pk in organisation_permissions(user) or _is_member(user, obj)
+    if action == Action.VIEW_ADDRESS:
+        return (not obj.address_is_confidential) or admin or _is_member(user, obj)
+    if action in (Action.CREATE_ORGANISATION, Action.DEACTIVATE_ORGANISATION, Action.MANAGE_USERS):
+        return admin
+    if action in (Action.APPOINT_COORDINATOR, Action.MANAGE_TAXONOMIES, Action.VIEW_REFERRAL_COUNTS):
+        return admin
+
+    if isinstance(obj, Partnership):
+        return _can_on_partnership(user, action, obj, admin=admin)
+
+    codename = _ORGANISATION_PERMISSION_FOR_ACTION.get(action)
+    if codename is not None and isinstance(obj, Organisation):
+        if admin and action in _NETWORK_ADMIN_ACTIONS:
+            return True
+        return codename in organisation_permissions(user).get(obj.pk, frozenset())
+    return False
+
+
+def require(user: User | Any, action: Action, obj: Any = None) -> None:
+    """Raise AccessDenied unless `can(user, action, obj)`."""
+    if not can(user, action, obj):
+        raise AccessDenied(f"Not allowed: {action}.")
+
+
+def _can_on_partnership(user: User | Any, action: Action, partnership: Partnership, *, admin: bool) -> bool:
+    perms = organisation_permissions(user)
+    manages_proposer = "manage_partnerships" in perms.get(partnership.proposer_id, frozenset())
+    manages_partner = "manage_partnerships" in perms.get(partnership.partner_id, frozenset())
+    if action == Action.VIEW_PARTNERSHIP:
+        if admin:
+            return True
+        member_of = member_organisation_ids(user)
+        return partnership.proposer_id in member_of or partnership.partner_id in member_of
+    if action in (Action.ACCEPT_PARTNERSHIP, Action.DECLINE_PARTNERSHIP):
+        # Only the side that did not propose can accept: a partnership is never imposed.
+        return manages_partner
+    if action == Action.END_PARTNERSHIP:
+        return manages_proposer or manages_partner
+    return False
+
+
+def _is_member(user: User | Any, organisation: Organisation) -> bool:
+    return organisation.pk in member_organisation_ids(user)
+
+
+def _is_signed_in(user: User | Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Which objects of this kind may this user see or act on?
+
+
+def visible_organisations(user: User | Any) -> QuerySet[Organisation]:
+    """Active organisations for everyone; inactive ones only for network admins and their own members."""
+    queryset = Organisation.objects.all()
+    if is_network_admin(user):
+        return queryset
+    if _is_signed_in(user):
+        return queryset.filter(Q(is_active=True) | Q(memberships__user=user)).distinct()
+    return queryset.filter(is_active=True)
+
+
+def organisations_where(user: User | Any, action: Action) -> QuerySet[Organisation]:
+    """Organisations on which `user` may perform `action` (a guardian object permission, never a global one)."""
+    if not _is_signed_in(user):
+        return Organisation.objects.none()
+    if is_network_admin(user) and action in _NETWORK_ADMIN_ACTIONS:
+        return Organisation.objects.all()
+    if is_network_admin(user) and action in _NEVER_FOR_NETWORK_ADMINS:
+        return Organisation.objects.none()
+    codename = _ORGANISATION_PERMISSION_FOR_ACTION.get(action)
+    if codename is None:
+        return Organisation.objects.none()
+    ids = [org_id for org_id, perms in organisation_permissions(user).items() if codename in perms]
+    return Organisation.objects.filter(pk__in=ids, is_active=True)
+
+
+def visible_partnerships(user: User | Any) -> QuerySet[Partnership]:
+    """Partnerships of the user's organisations (every status); all of them for network admins."""
+    queryset = Partnership.objects.select_related("proposer", "partner")
+    if is_network_admin(user):
+        return queryset
+    member_of = member_organisation_ids(user)
+    if not member_of:
+        return queryset.none()
+    return queryset.filter(Q(proposer_id__in=member_of) | Q(partner_id__in=member_of))
+
+
+def active_partnerships_of(organisation: Organisation) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(
+        Q(proposer=organisation) | Q(partner=organisation), status=PartnershipStatus.ACTIVE
+    ).select_related("proposer", "partner")
+
+
+def visible_memberships(user: User | Any) -> QuerySet[Membership]:
+    """Memberships the user may see: their own, and all of the organisations where they may view members."""
+    if not _is_signed_in(user):
+        return Membership.objects.none()
+    readable = [org_id for org_id, perms in organisation_permissions(user).items() if "view_members" in perms]
+    return Membership.objects.filter(Q(user=user) | Q(organisation_id__in=readable)).select_related(
+        "user", "organisation"
+    )
+
+
+def roles_by_organisation(user: User | Any) -> dict[UUID, str]:
+    if not _is_signed_in(user):
+        return {}
+    return dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+
+
+def permissions_for_roles(roles: Iterable[str]) -> frozenset[str]:
+    return frozenset().union(*(ROLE_PERMISSIONS[role] for role in roles))

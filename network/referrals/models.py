@@ -1,0 +1,1 @@
+"""Models of the referrals app arrive with their issue; the app exists so ownership is clear from the start."""
