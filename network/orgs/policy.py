@@ -134,6 +134,7 @@ _NEVER_FOR_NETWORK_ADMINS: frozenset[Action] = frozenset({Action.READ_REFERRAL_P
 _PERMS_CACHE = "_passerelle_org_perms"
 _ADMIN_CACHE = "_passerelle_is_network_admin"
 _TOTP_CACHE = "_passerelle_has_totp"
+_MEMBERSHIPS_CACHE = "_passerelle_memberships"
 
 
 class AccessDenied(PermissionDenied):
@@ -175,18 +176,27 @@ def organisation_permissions(user: User | Any) -> dict[UUID, frozenset[str]]:
 
 def forget(user: User | Any) -> None:
     """Drop what this module cached on the user object (after their memberships changed)."""
-    for attribute in (_PERMS_CACHE, _ADMIN_CACHE, _TOTP_CACHE):
+    for attribute in (_PERMS_CACHE, _ADMIN_CACHE, _TOTP_CACHE, _MEMBERSHIPS_CACHE):
         if hasattr(user, attribute):
             delattr(user, attribute)
 
 
-def member_organisation_ids(user: User | Any) -> set[UUID]:
-    """Ids of the active organisations the user belongs to, whatever the role."""
+def _memberships(user: User | Any) -> list[tuple[UUID, str, bool]]:
+    """(organisation id, role, organisation active) for each of the user's memberships, read once per request."""
+    cached = getattr(user, _MEMBERSHIPS_CACHE, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).values_list("organisation_id", "role", "organisation__is_active")
+        )
+        setattr(user, _MEMBERSHIPS_CACHE, cached)
+    return cached
+
+
+def member_organisation_ids(user: User | Any, *, include_inactive: bool = False) -> set[UUID]:
+    """Ids of the organisations the user belongs to, whatever the role (active ones unless told otherwise)."""
     if not _is_signed_in(user):
         return set()
-    return set(
-        Membership.objects.filter(user=user, organisation__is_active=True).values_list("organisation_id", flat=True)
-    )
+    return {org_id for org_id, _role, active in _memberships(user) if active or include_inactive}
 
 
 def requires_two_factor(user: User | Any) -> bool:
@@ -227,7 +237,7 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
         return False
 
     if action == Action.VIEW_ORGANISATION:
-        return obj.is_active or admin or obj.pk in organisation_permissions(user) or _is_member(user, obj)
+        return obj.is_active or admin or _is_member(user, obj)
     if action == Action.VIEW_ADDRESS:
         return (not obj.address_is_confidential) or admin or _is_member(user, obj)
     if action in (Action.CREATE_ORGANISATION, Action.DEACTIVATE_ORGANISATION, Action.MANAGE_USERS):
@@ -270,7 +280,7 @@ def _can_on_partnership(user: User | Any, action: Action, partnership: Partnersh
 
 
 def _is_member(user: User | Any, organisation: Organisation) -> bool:
-    return organisation.pk in member_organisation_ids(user)
+    return organisation.pk in member_organisation_ids(user, include_inactive=True)
 
 
 def _is_signed_in(user: User | Any) -> bool:
@@ -336,7 +346,7 @@ def visible_memberships(user: User | Any) -> QuerySet[Membership]:
 def roles_by_organisation(user: User | Any) -> dict[UUID, str]:
     if not _is_signed_in(user):
         return {}
-    return dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    return {org_id: role for org_id, role, _active in _memberships(user)}
 
 
 def permissions_for_roles(roles: Iterable[str]) -> frozenset[str]:

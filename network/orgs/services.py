@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 from network.accounts.models import User
 from network.outbox.services import outbox_enqueue
@@ -182,10 +182,10 @@ def strip_image_metadata(upload: Any) -> SimpleUploadedFile:
             image_format = original.format or "PNG"
             if image_format not in {"JPEG", "PNG", "GIF", "WEBP"}:
                 raise ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."))
-            clean = Image.new(original.mode, original.size)
-            clean.putdata(list(original.getdata()))
-            if original.mode == "P" and original.getpalette():
-                clean.putpalette(original.getpalette())
+            upright = ImageOps.exif_transpose(original)  # keep the orientation the EXIF tag described
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # pixels only, no metadata
+            if upright.mode == "P" and upright.getpalette():
+                clean.putpalette(upright.getpalette())
     except (OSError, SyntaxError) as error:
         raise ValidationError(_("This file is not an image we can read.")) from error
     buffer = io.BytesIO()

@@ -1,0 +1,282 @@
+"""The access policy as a matrix: every role × own / partner / unrelated organisation × each action.
+
+The expected table is written out here by hand from DESIGN.md's role table, independently of policy.ROLE_PERMISSIONS,
+so a change to the policy that drifts from the design fails here.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Permission
+
+from network.orgs import policy, services
+from network.orgs.models import Role
+from network.orgs.policy import Action
+from tests import factories
+
+OWN, PARTNER, UNRELATED = "own", "partner", "unrelated"
+ALL = {OWN, PARTNER, UNRELATED}
+NONE: set[str] = set()
+
+# Actions on an organisation: which relations each role may act on.
+ORGANISATION_MATRIX: dict[str, dict[Action, set[str]]] = {
+    Role.COORDINATOR: {
+        Action.VIEW_ORGANISATION: ALL,
+        Action.VIEW_ADDRESS: {OWN},
+        Action.CHANGE_ORGANISATION: {OWN},
+        Action.VIEW_MEMBERS: {OWN},
+        Action.MANAGE_MEMBERS: {OWN},
+        Action.PROPOSE_PARTNERSHIP: {OWN},
+        Action.SEND_REFERRALS: {OWN},
+        Action.RECEIVE_REFERRALS: {OWN},
+        Action.READ_REFERRAL_PERSONAL_DATA: {OWN},
+        Action.PUBLISH_RESOURCES: {OWN},
+        Action.DRAFT_RESOURCES: {OWN},
+        Action.ENDORSE_POSITIONS: {OWN},
+        Action.CONTRIBUTE_ADVOCACY: {OWN},
+        Action.DEACTIVATE_ORGANISATION: NONE,
+        Action.APPOINT_COORDINATOR: NONE,
+    },
+    Role.STAFF: {
+        Action.VIEW_ORGANISATION: ALL,
+        Action.VIEW_ADDRESS: {OWN},
+        Action.CHANGE_ORGANISATION: NONE,
+        Action.VIEW_MEMBERS: {OWN},
+        Action.MANAGE_MEMBERS: NONE,
+        Action.PROPOSE_PARTNERSHIP: NONE,
+        Action.SEND_REFERRALS: {OWN},
+        Action.RECEIVE_REFERRALS: {OWN},
+        Action.READ_REFERRAL_PERSONAL_DATA: {OWN},
+        Action.PUBLISH_RESOURCES: {OWN},
+        Action.DRAFT_RESOURCES: {OWN},
+        Action.ENDORSE_POSITIONS: NONE,
+        Action.CONTRIBUTE_ADVOCACY: {OWN},
+        Action.DEACTIVATE_ORGANISATION: NONE,
+        Action.APPOINT_COORDINATOR: NONE,
+    },
+    Role.PEER: {
+        Action.VIEW_ORGANISATION: ALL,
+        Action.VIEW_ADDRESS: {OWN},
+        Action.CHANGE_ORGANISATION: NONE,
+        Action.VIEW_MEMBERS: NONE,
+        Action.MANAGE_MEMBERS: NONE,
+        Action.PROPOSE_PARTNERSHIP: NONE,
+        Action.SEND_REFERRALS: NONE,
+        Action.RECEIVE_REFERRALS: NONE,
+        Action.READ_REFERRAL_PERSONAL_DATA: NONE,
+        Action.PUBLISH_RESOURCES: NONE,
+        Action.DRAFT_RESOURCES: {OWN},
+        Action.ENDORSE_POSITIONS: NONE,
+        Action.CONTRIBUTE_ADVOCACY: {OWN},
+        Action.DEACTIVATE_ORGANISATION: NONE,
+        Action.APPOINT_COORDINATOR: NONE,
+    },
+    Role.VOLUNTEER: {
+        Action.VIEW_ORGANISATION: ALL,
+        Action.VIEW_ADDRESS: {OWN},
+        **dict.fromkeys(
+            (
+                Action.CHANGE_ORGANISATION,
+                Action.VIEW_MEMBERS,
+                Action.MANAGE_MEMBERS,
+                Action.PROPOSE_PARTNERSHIP,
+                Action.SEND_REFERRALS,
+                Action.RECEIVE_REFERRALS,
+                Action.READ_REFERRAL_PERSONAL_DATA,
+                Action.PUBLISH_RESOURCES,
+                Action.DRAFT_RESOURCES,
+                Action.ENDORSE_POSITIONS,
+                Action.CONTRIBUTE_ADVOCACY,
+                Action.DEACTIVATE_ORGANISATION,
+                Action.APPOINT_COORDINATOR,
+            ),
+            NONE,
+        ),
+    },
+}
+NETWORK_ADMIN_MATRIX: dict[Action, set[str]] = {
+    Action.VIEW_ORGANISATION: ALL,
+    Action.VIEW_ADDRESS: ALL,
+    Action.CHANGE_ORGANISATION: ALL,
+    Action.DEACTIVATE_ORGANISATION: ALL,
+    Action.APPOINT_COORDINATOR: ALL,
+    Action.VIEW_MEMBERS: NONE,
+    Action.MANAGE_MEMBERS: NONE,
+    Action.PROPOSE_PARTNERSHIP: NONE,
+    Action.SEND_REFERRALS: NONE,
+    Action.RECEIVE_REFERRALS: NONE,
+    Action.READ_REFERRAL_PERSONAL_DATA: NONE,  # never, as rule 7 says
+    Action.PUBLISH_RESOURCES: NONE,
+    Action.DRAFT_RESOURCES: NONE,
+    Action.ENDORSE_POSITIONS: NONE,
+    Action.CONTRIBUTE_ADVOCACY: NONE,
+}
+# Actions on the partnership proposed by OWN to PARTNER (a second one links PARTNER and UNRELATED).
+PARTNERSHIP_MATRIX: dict[str, dict[Action, bool]] = {
+    Role.COORDINATOR: {Action.VIEW_PARTNERSHIP: True, Action.ACCEPT_PARTNERSHIP: False, Action.END_PARTNERSHIP: True},
+    Role.STAFF: {Action.VIEW_PARTNERSHIP: True, Action.ACCEPT_PARTNERSHIP: False, Action.END_PARTNERSHIP: False},
+    Role.PEER: {Action.VIEW_PARTNERSHIP: True, Action.ACCEPT_PARTNERSHIP: False, Action.END_PARTNERSHIP: False},
+    Role.VOLUNTEER: {Action.VIEW_PARTNERSHIP: True, Action.ACCEPT_PARTNERSHIP: False, Action.END_PARTNERSHIP: False},
+}
+
+
+@pytest.fixture
+def world(db):
+    """Three organisations: ours, a partner (partnership proposed by ours), and an unrelated one."""
+    organisations = {
+        OWN: factories.organisation(name="Own", address="1 secret street", address_is_confidential=True),
+        PARTNER: factories.organisation(name="Partner", address="2 hidden lane", address_is_confidential=True),
+        UNRELATED: factories.organisation(name="Unrelated", address="3 quiet road", address_is_confidential=True),
+    }
+    proposal = services.partnership_propose(
+        proposer=organisations[OWN],
+        partner=organisations[PARTNER],
+        charter="Shared values",
+        acting_user=factories.coordinator_of(organisations[OWN]),
+    )
+    elsewhere = factories.active_partnership(organisations[PARTNER], organisations[UNRELATED])
+    return organisations, proposal, elsewhere
+
+
+def _mismatches(user, organisations, expected: dict[Action, set[str]]) -> list[str]:
+    found = []
+    for action, allowed_relations in expected.items():
+        for relation, organisation in organisations.items():
+            allowed = policy.can(user, action, organisation)
+            if allowed != (relation in allowed_relations):
+                found.append(f"{action} on {relation}: policy says {allowed}")
+    return found
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.STAFF, Role.PEER, Role.VOLUNTEER])
+def test_each_role_acts_on_its_own_organisation_only(world, role):
+    organisations, proposal, elsewhere = world
+    user = factories.member(organisations[OWN], role)
+
+    assert _mismatches(user, organisations, ORGANISATION_MATRIX[role]) == []
+    for action, allowed in PARTNERSHIP_MATRIX[role].items():
+        assert policy.can(user, action, proposal) is allowed, action
+        assert policy.can(user, action, elsewhere) is False, action  # unrelated partnership: nothing at all
+    assert set(policy.visible_partnerships(user)) == {proposal}
+
+
+def test_only_the_invited_sides_coordinator_accepts_a_partnership(world):
+    organisations, proposal, _elsewhere = world
+    partner_coordinator = factories.coordinator_of(organisations[PARTNER])
+    partner_staff = factories.member(organisations[PARTNER], Role.STAFF)
+
+    assert policy.can(partner_coordinator, Action.ACCEPT_PARTNERSHIP, proposal)
+    assert policy.can(partner_coordinator, Action.DECLINE_PARTNERSHIP, proposal)
+    assert policy.can(partner_coordinator, Action.END_PARTNERSHIP, proposal)
+    assert not policy.can(partner_staff, Action.ACCEPT_PARTNERSHIP, proposal)
+
+
+def test_network_admin_runs_the_platform_but_never_reads_personal_data(world):
+    organisations, proposal, _elsewhere = world
+    admin = factories.network_admin()
+
+    assert _mismatches(admin, organisations, NETWORK_ADMIN_MATRIX) == []
+    assert policy.can(admin, Action.VIEW_PARTNERSHIP, proposal)
+    assert not policy.can(admin, Action.ACCEPT_PARTNERSHIP, proposal)
+    assert policy.can(admin, Action.MANAGE_USERS)
+    assert policy.can(admin, Action.CREATE_ORGANISATION)
+    assert not policy.organisations_where(admin, Action.READ_REFERRAL_PERSONAL_DATA).exists()
+
+
+def test_network_admin_who_is_also_staff_still_never_reads_personal_data(world):
+    organisations, _proposal, _elsewhere = world
+    admin = factories.network_admin()
+    factories.member(organisations[OWN], Role.STAFF, user=admin)
+
+    assert policy.can(admin, Action.SEND_REFERRALS, organisations[OWN])
+    assert not policy.can(admin, Action.READ_REFERRAL_PERSONAL_DATA, organisations[OWN])
+
+
+def test_user_without_membership_and_anonymous_only_view_public_organisations(world):
+    organisations, proposal, _elsewhere = world
+    outsider = factories.UserFactory()
+    for user in (outsider, AnonymousUser()):
+        for relation, organisation in organisations.items():
+            assert policy.can(user, Action.VIEW_ORGANISATION, organisation), relation
+            for action in ORGANISATION_MATRIX[Role.COORDINATOR]:
+                if action != Action.VIEW_ORGANISATION:
+                    assert not policy.can(user, action, organisation), (action, relation)
+        assert not policy.can(user, Action.VIEW_PARTNERSHIP, proposal)
+        assert not policy.visible_partnerships(user).exists()
+        assert not policy.can(user, Action.CREATE_ORGANISATION)
+
+
+def test_a_model_wide_permission_never_opens_an_organisation(world):
+    """guardian's accept_global_perms trap: a global grant must not count as an object grant."""
+    organisations, _proposal, _elsewhere = world
+    user = factories.member(organisations[OWN], Role.VOLUNTEER)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="orgs"))
+    policy.forget(user)
+
+    assert not policy.can(user, Action.MANAGE_MEMBERS, organisations[UNRELATED])
+    assert not policy.can(user, Action.READ_REFERRAL_PERSONAL_DATA, organisations[OWN])
+    assert not policy.organisations_where(user, Action.MANAGE_MEMBERS).exists()
+
+
+def test_superuser_without_membership_cannot_read_personal_data(world):
+    organisations, _proposal, _elsewhere = world
+    root = factories.UserFactory(is_superuser=True)
+
+    assert policy.is_network_admin(root)
+    assert not policy.can(root, Action.READ_REFERRAL_PERSONAL_DATA, organisations[OWN])
+    assert not policy.can(root, Action.MANAGE_MEMBERS, organisations[OWN])
+
+
+def test_members_of_a_deactivated_organisation_lose_its_permissions(world):
+    organisations, _proposal, _elsewhere = world
+    staff = factories.member(organisations[OWN], Role.STAFF)
+    outsider = factories.UserFactory()
+    services.organisation_set_active(
+        organisation=organisations[OWN], active=False, acting_user=factories.network_admin()
+    )
+    policy.forget(staff)
+
+    assert not policy.can(staff, Action.SEND_REFERRALS, organisations[OWN])
+    assert policy.can(staff, Action.VIEW_ORGANISATION, organisations[OWN])
+    assert not policy.can(outsider, Action.VIEW_ORGANISATION, organisations[OWN])
+    assert organisations[OWN] in policy.visible_organisations(staff)
+    assert organisations[OWN] not in policy.visible_organisations(outsider)
+
+
+def test_a_removed_member_loses_every_permission_at_once(world):
+    organisations, _proposal, _elsewhere = world
+    membership = factories.membership(organisations[OWN], Role.STAFF)
+    user = membership.user
+    assert policy.can(user, Action.READ_REFERRAL_PERSONAL_DATA, organisations[OWN])
+
+    services.membership_remove(membership=membership, acting_user=factories.coordinator_of(organisations[OWN]))
+    policy.forget(user)
+
+    assert not policy.can(user, Action.READ_REFERRAL_PERSONAL_DATA, organisations[OWN])
+    assert not user.groups.filter(pk=organisations[OWN].editors_group_id).exists()
+
+
+def test_one_person_holds_different_roles_in_two_organisations(world):
+    organisations, _proposal, _elsewhere = world
+    user = factories.member(organisations[OWN], Role.COORDINATOR)
+    factories.member(organisations[UNRELATED], Role.VOLUNTEER, user=user)
+
+    assert policy.can(user, Action.MANAGE_MEMBERS, organisations[OWN])
+    assert not policy.can(user, Action.MANAGE_MEMBERS, organisations[UNRELATED])
+    assert policy.can(user, Action.VIEW_ADDRESS, organisations[UNRELATED])
+    assert policy.roles_by_organisation(user) == {
+        organisations[OWN].pk: Role.COORDINATOR,
+        organisations[UNRELATED].pk: Role.VOLUNTEER,
+    }
+
+
+def test_two_factor_is_required_exactly_for_roles_that_read_personal_data(world, settings):
+    organisations, _proposal, _elsewhere = world
+    settings.PASSERELLE_REQUIRE_TWO_FACTOR = True
+    expectations = {Role.COORDINATOR: True, Role.STAFF: True, Role.PEER: False, Role.VOLUNTEER: False}
+    for role, required in expectations.items():
+        user = factories.member(organisations[OWN], role)
+        assert policy.requires_two_factor(user) is required, role
+        assert policy.two_factor_missing(user) is required, role
+    assert policy.requires_two_factor(factories.network_admin())
+
+    settings.PASSERELLE_REQUIRE_TWO_FACTOR = False
+    assert not policy.two_factor_missing(factories.member(organisations[OWN], Role.STAFF))
