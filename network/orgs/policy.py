@@ -230,7 +230,9 @@ def two_factor_missing(user: User | Any) -> bool:
 def can(user: User | Any, action: Action, obj: Any = None) -> bool:
     """Whether `user` may perform `action` on `obj` (an Organisation, a Partnership, a User or None)."""
     if not _is_signed_in(user):
-        return action == Action.VIEW_ORGANISATION and isinstance(obj, Organisation) and obj.is_active
+        if not isinstance(obj, Organisation) or not obj.is_active:
+            return False
+        return action == Action.VIEW_ORGANISATION or (action == Action.VIEW_ADDRESS and not obj.address_is_confidential)
 
     admin = is_network_admin(user)
     if admin and action in _NEVER_FOR_NETWORK_ADMINS:
@@ -341,6 +343,23 @@ def visible_memberships(user: User | Any) -> QuerySet[Membership]:
     return Membership.objects.filter(Q(user=user) | Q(organisation_id__in=readable)).select_related(
         "user", "organisation"
     )
+
+
+def users_who_can(action: Action) -> QuerySet[User]:
+    """Active users who may perform `action` on at least one organisation (for admin notifications and reports)."""
+    from network.accounts.models import User
+
+    admins = Q(is_superuser=True) | Q(groups__name=NETWORK_ADMINS_GROUP)
+    who = admins if action in _NETWORK_ADMIN_ACTIONS else Q(pk__in=[])
+    codename = _ORGANISATION_PERMISSION_FOR_ACTION.get(action)
+    if codename is not None:
+        holders = OrganisationUserObjectPermission.objects.filter(
+            permission__codename=codename, content_object__is_active=True
+        ).values("user_id")
+        who |= Q(pk__in=holders)
+        if action in _NEVER_FOR_NETWORK_ADMINS:
+            return User.objects.filter(who, is_active=True).exclude(admins).distinct()
+    return User.objects.filter(who, is_active=True).distinct()
 
 
 def roles_by_organisation(user: User | Any) -> dict[UUID, str]:

@@ -67,7 +67,7 @@ def organisation_create(*, acting_user: User, logo: Any = None, slug: str = "", 
     policy.require(acting_user, Action.CREATE_ORGANISATION)
     organisation = Organisation(slug=slug or slugify(fields.get("name", ""))[:80], **fields)
     if logo:
-        organisation.logo = strip_image_metadata(logo)
+        organisation.logo = _clean_logo(logo)
     organisation.full_clean()
     organisation.save()
     organisation_provision_wagtail(organisation=organisation)
@@ -87,7 +87,7 @@ def organisation_update_profile(
     for name, value in fields.items():
         setattr(organisation, name, value)
     if logo:
-        organisation.logo = strip_image_metadata(logo)
+        organisation.logo = _clean_logo(logo)
     organisation.full_clean()
     organisation.save()
     _rename_wagtail_parts(organisation)
@@ -171,6 +171,13 @@ def _rename_wagtail_parts(organisation: Organisation) -> None:
     if organisation.collection_id and organisation.collection.name != organisation.name:
         organisation.collection.name = organisation.name
         organisation.collection.save(update_fields=["name"])
+
+
+def _clean_logo(upload: Any) -> SimpleUploadedFile:
+    try:
+        return strip_image_metadata(upload)
+    except ValidationError as error:
+        raise ValidationError({"logo": error.messages}) from error
 
 
 def strip_image_metadata(upload: Any) -> SimpleUploadedFile:

@@ -280,3 +280,15 @@ def test_two_factor_is_required_exactly_for_roles_that_read_personal_data(world,
 
     settings.PASSERELLE_REQUIRE_TWO_FACTOR = False
     assert not policy.two_factor_missing(factories.member(organisations[OWN], Role.STAFF))
+
+
+def test_users_who_can_lists_holders_and_never_admins_for_personal_data(world):
+    organisations, _proposal, _elsewhere = world
+    staff = factories.member(organisations[OWN], Role.STAFF)
+    peer = factories.member(organisations[OWN], Role.PEER)
+    admin = factories.network_admin()
+
+    readers = set(policy.users_who_can(Action.READ_REFERRAL_PERSONAL_DATA))
+    assert staff in readers and peer not in readers and admin not in readers
+    assert admin in set(policy.users_who_can(Action.CHANGE_ORGANISATION))
+    assert staff not in set(policy.users_who_can(Action.CHANGE_ORGANISATION))

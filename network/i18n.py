@@ -1,0 +1,17 @@
+from django.middleware.locale import LocaleMiddleware
+
+UNPREFIXED_PATHS = ("/api/", "/admin/", "/documents/", "/healthz/", "/static/", "/media/")
+
+
+class UnprefixedLocaleMiddleware(LocaleMiddleware):
+    """Language-prefix redirects only for the public site.
+
+    Wagtail's catch-all page route sits inside i18n_patterns, so Django would redirect any unknown /api/… or
+    /admin/… path to /fr/api/…; those answer 404 as they are (rule 4: a missing object and another
+    organisation's object look the same).
+    """
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(UNPREFIXED_PATHS):
+            return response
+        return super().process_response(request, response)

@@ -1,0 +1,153 @@
+"""Forms of the members' screens: they parse and check input; the services decide and write.
+
+Forms never save: views hand `cleaned_data` to a service, and turn the service's ValidationError back into
+form errors with `add_service_errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Role
+from .services import PROFILE_FIELDS
+
+# Every language Django knows: organisations speak many more languages than the interface ships in.
+KNOWN_LANGUAGE_CODES: frozenset[str] = frozenset(code for code, _name in global_settings.LANGUAGES)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has it, above otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class LanguageCodesField(forms.CharField):
+    """Language codes typed as "fr, en, ro" (or posted as a list), checked against the languages Django knows."""
+
+    default_error_messages = {
+        "unknown": _("Unknown language code: %(codes)s. Use codes such as fr, en, ro."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("help_text", _("Language codes separated by commas, e.g. fr, en, ro."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            value = ",".join(value)
+        text = super().to_python(value)
+        codes: list[str] = []
+        for part in text.replace(";", ",").replace(" ", ",").split(","):
+            code = part.strip().lower().replace("_", "-")
+            if code and code not in codes:
+                codes.append(code)
+        return codes
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        unknown = [code for code in value if code not in KNOWN_LANGUAGE_CODES]
+        if unknown:
+            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"codes": ", ".join(unknown)})
+
+    def run_validators(self, value: list[str]) -> None:
+        # The CharField validators (max length) apply to the typed text, checked on the joined codes.
+        super().run_validators(", ".join(value))
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    """The public profile of an organisation, as its coordinators edit it."""
+
+    languages = LanguageCodesField(label=_("Languages spoken"))
+    website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG, GIF or WebP. Location and camera data are removed from the file."),
+    )
+
+    class Meta:
+        model = Organisation
+        # Languages and logo are declared above, outside Meta.fields, so that the form never writes them
+        # onto the instance: the service does (and strips the logo's metadata).
+        fields = [name for name in PROFILE_FIELDS if name != "languages"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["languages"] = self.instance.languages
+
+    def clean_country(self) -> str:
+        """Accept "fr" as well as "FR": the code is stored in capitals."""
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def profile_fields(self) -> dict[str, Any]:
+        """The cleaned values the service takes as profile fields."""
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+
+class MemberInviteForm(forms.Form):
+    """Invite someone by email: an existing account is added, otherwise one is created and invited."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.STAFF)
+    public_name = forms.CharField(
+        label=_("Public name or pseudonym"),
+        max_length=80,
+        required=False,
+        help_text=_("Only used if the person has no account yet. They can change it later."),
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    """Change a member's role."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class PartnershipProposeForm(forms.Form):
+    """Propose a partnership on behalf of one of my organisations to another active organisation."""
+
+    proposer = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none(), empty_label=None, to_field_name="slug"
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=Organisation.objects.none(), to_field_name="slug"
+    )
+    charter = forms.CharField(
+        label=_("Charter of shared values"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What both organisations commit to: respect, confidentiality, no judgement…"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        proposers: QuerySet[Organisation],
+        partners: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposer"].queryset = proposers
+        self.fields["partner"].queryset = partners
