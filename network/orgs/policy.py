@@ -199,6 +199,11 @@ def member_organisation_ids(user: User | Any, *, include_inactive: bool = False)
     return {org_id for org_id, _role, active in _memberships(user) if active or include_inactive}
 
 
+def is_network_member(user: User | Any) -> bool:
+    """Members of an active organisation, and network admins: they see what the network shares among itself."""
+    return is_network_admin(user) or bool(member_organisation_ids(user))
+
+
 def requires_two_factor(user: User | Any) -> bool:
     """Roles that can read personal fields of referrals, and network administrators, must use TOTP."""
     if not _is_signed_in(user):

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+from wagtail.actions.unpublish_page import UnpublishPageAction
 
 from network.accounts.models import User
 from network.outbox.services import outbox_enqueue
@@ -101,6 +103,7 @@ def organisation_set_active(*, organisation: Organisation, active: bool, acting_
     policy.require(acting_user, Action.DEACTIVATE_ORGANISATION, organisation)
     organisation.is_active = active
     organisation.save(update_fields=["is_active", "updated_at"])
+    _set_space_published(organisation, published=active, acting_user=acting_user)
     _log(acting_user, "orgs.organisation.activate" if active else "orgs.organisation.deactivate", organisation)
     return organisation
 
@@ -148,6 +151,18 @@ def organisation_provision_wagtail(*, organisation: Organisation) -> None:
             )
         groups[suffix] = group
     organisation.save(update_fields=["collection", "space_page", "editors_group", "contributors_group"])
+
+
+def _set_space_published(organisation: Organisation, *, published: bool, acting_user: User) -> None:
+    """An inactive organisation's pages leave the public site; reactivating it republishes its space page."""
+    if organisation.space_page_id is None:
+        return
+    page = organisation.space_page.specific
+    if not published and page.live:
+        UnpublishPageAction(page, user=acting_user, include_descendants=True).execute(skip_permission_checks=True)
+    elif published and not page.live:
+        revision = page.save_revision(user=acting_user, log_action=True)
+        PublishPageRevisionAction(revision, user=acting_user).execute(skip_permission_checks=True)
 
 
 def _spaces_index():

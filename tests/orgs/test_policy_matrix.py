@@ -292,3 +292,11 @@ def test_users_who_can_lists_holders_and_never_admins_for_personal_data(world):
     assert staff in readers and peer not in readers and admin not in readers
     assert admin in set(policy.users_who_can(Action.CHANGE_ORGANISATION))
     assert staff not in set(policy.users_who_can(Action.CHANGE_ORGANISATION))
+
+
+def test_anonymous_visitors_see_an_address_only_when_it_is_not_confidential(db):
+    public = factories.organisation(address="12 rue Publique", address_is_confidential=False)
+    hidden = factories.organisation(address="Drop-in centre", address_is_confidential=True)
+
+    assert policy.can(AnonymousUser(), Action.VIEW_ADDRESS, public)
+    assert not policy.can(AnonymousUser(), Action.VIEW_ADDRESS, hidden)

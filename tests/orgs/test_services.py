@@ -299,3 +299,25 @@ def test_partnership_emails_name_organisations_and_link_to_the_platform_only(
     assert "Alpha" in body and "/partnerships/" in body
     assert "Secret charter text" not in body
     assert proposer.username not in body and proposer.email not in body
+
+
+def test_deactivating_an_organisation_takes_its_pages_off_the_public_site_and_back(client):
+    organisation = factories.organisation(slug="cabiria")
+    admin = factories.network_admin()
+    assert client.get("/fr/spaces/cabiria/").status_code == 200
+
+    services.organisation_set_active(organisation=organisation, active=False, acting_user=admin)
+    assert client.get("/fr/spaces/cabiria/").status_code == 404
+
+    services.organisation_set_active(organisation=organisation, active=True, acting_user=admin)
+    assert client.get("/fr/spaces/cabiria/").status_code == 200
+
+
+def test_only_network_admins_deactivate_organisations():
+    organisation = factories.organisation()
+    with pytest.raises(policy.AccessDenied):
+        services.organisation_set_active(
+            organisation=organisation, active=False, acting_user=factories.coordinator_of(organisation)
+        )
+    organisation.refresh_from_db()
+    assert organisation.is_active
