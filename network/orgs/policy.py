@@ -28,7 +28,9 @@ from .models import (
     OrganisationUserObjectPermission,
     Partnership,
     PartnershipStatus,
+    ReferralsFrom,
     Role,
+    Service,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +56,10 @@ class Action(StrEnum):
     ACCEPT_PARTNERSHIP = "accept_partnership"
     DECLINE_PARTNERSHIP = "decline_partnership"
     END_PARTNERSHIP = "end_partnership"
+    # Service directory
+    VIEW_SERVICE = "view_service"
+    MANAGE_SERVICES = "manage_services"
+    REFER_TO_SERVICE = "refer_to_service"
     # Work that later issues build on, decided here already
     SEND_REFERRALS = "send_referrals"
     RECEIVE_REFERRALS = "receive_referrals"
@@ -107,6 +113,7 @@ _ORGANISATION_PERMISSION_FOR_ACTION: dict[Action, str] = {
     Action.VIEW_MEMBERS: "view_members",
     Action.MANAGE_MEMBERS: "manage_members",
     Action.PROPOSE_PARTNERSHIP: "manage_partnerships",
+    Action.MANAGE_SERVICES: "change_organisation",
     Action.SEND_REFERRALS: "send_referrals",
     Action.RECEIVE_REFERRALS: "receive_referrals",
     Action.READ_REFERRAL_PERSONAL_DATA: "read_referral_personal_data",
@@ -235,6 +242,8 @@ def two_factor_missing(user: User | Any) -> bool:
 def can(user: User | Any, action: Action, obj: Any = None) -> bool:
     """Whether `user` may perform `action` on `obj` (an Organisation, a Partnership, a User or None)."""
     if not _is_signed_in(user):
+        if isinstance(obj, Service):
+            return action == Action.VIEW_SERVICE and _is_public_service(obj)
         if not isinstance(obj, Organisation) or not obj.is_active:
             return False
         return action == Action.VIEW_ORGANISATION or (action == Action.VIEW_ADDRESS and not obj.address_is_confidential)
@@ -254,6 +263,8 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
 
     if isinstance(obj, Partnership):
         return _can_on_partnership(user, action, obj, admin=admin)
+    if isinstance(obj, Service):
+        return _can_on_service(user, action, obj, admin=admin)
 
     codename = _ORGANISATION_PERMISSION_FOR_ACTION.get(action)
     if codename is not None and isinstance(obj, Organisation):
@@ -283,6 +294,24 @@ def _can_on_partnership(user: User | Any, action: Action, partnership: Partnersh
         return manages_partner
     if action == Action.END_PARTNERSHIP:
         return manages_proposer or manages_partner
+    return False
+
+
+def _is_public_service(service: Service) -> bool:
+    return service.is_active and service.is_public and service.organisation.is_active
+
+
+def _can_on_service(user: User | Any, action: Action, service: Service, *, admin: bool) -> bool:
+    perms = organisation_permissions(user)
+    if action == Action.VIEW_SERVICE:
+        if _is_public_service(service) or admin:
+            return True
+        visible_to_members = service.is_active and service.organisation.is_active and is_network_member(user)
+        return visible_to_members or service.organisation_id in member_organisation_ids(user)
+    if action == Action.MANAGE_SERVICES:
+        return admin or "change_organisation" in perms.get(service.organisation_id, frozenset())
+    if action == Action.REFER_TO_SERVICE:
+        return referable_services(user).filter(pk=service.pk).exists()
     return False
 
 
@@ -338,6 +367,45 @@ def active_partnerships_of(organisation: Organisation) -> QuerySet[Partnership]:
     return Partnership.objects.filter(
         Q(proposer=organisation) | Q(partner=organisation), status=PartnershipStatus.ACTIVE
     ).select_related("proposer", "partner")
+
+
+def visible_services(user: User | Any) -> QuerySet[Service]:
+    """Public services for everyone; members-only services for network members; own inactive ones for members."""
+    queryset = Service.objects.select_related("organisation", "category")
+    public = Q(is_active=True, is_public=True, organisation__is_active=True)
+    if is_network_admin(user):
+        return queryset
+    if is_network_member(user):
+        own = Q(organisation_id__in=member_organisation_ids(user, include_inactive=True))
+        return queryset.filter(Q(is_active=True, organisation__is_active=True) | own)
+    return queryset.filter(public)
+
+
+def referable_services(user: User | Any, sender: Organisation | None = None) -> QuerySet[Service]:
+    """Services the user may send a referral to, on behalf of `sender` (or of any organisation they send for).
+
+    A service takes referrals from the whole network, or from active partners of its organisation only; never
+    from its own organisation's services to itself.
+    """
+    senders = [
+        org_id
+        for org_id, perms in organisation_permissions(user).items()
+        if "send_referrals" in perms and (sender is None or org_id == sender.pk)
+    ]
+    if not senders:
+        return Service.objects.none()
+    partner_ids = set()
+    for proposer_id, partner_id in Partnership.objects.filter(
+        Q(proposer_id__in=senders) | Q(partner_id__in=senders), status=PartnershipStatus.ACTIVE
+    ).values_list("proposer_id", "partner_id"):
+        partner_ids.update({proposer_id, partner_id})
+    partner_ids.difference_update(senders)
+    return (
+        Service.objects.select_related("organisation", "category")
+        .filter(is_active=True, accepts_referrals=True, organisation__is_active=True)
+        .exclude(organisation_id__in=senders)
+        .filter(Q(referrals_from=ReferralsFrom.NETWORK) | Q(organisation_id__in=partner_ids))
+    )
 
 
 def visible_memberships(user: User | Any) -> QuerySet[Membership]:
