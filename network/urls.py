@@ -6,10 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from network.accounts.views import admin_login
 from network.health import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # Wagtail's own login would sign people in with a password alone: send them to allauth (two-factor) instead.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,48 @@
+"""How allauth behaves on Passerelle: closed sign-up, no mail to unknown addresses, axes owns the lock-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.utils import translation
+
+# An email that says "someone asked for a password reset, but you have no account here" tells whoever reads
+# that mailbox that the address was typed into a sex-work network's platform: for the people we serve, that
+# mail alone can be an exposure. Unknown addresses get the same page as known ones, and no mail at all.
+_SILENT_TEMPLATES = frozenset({"account/email/unknown_account", "account/email/account_already_exists"})
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts are created by coordinators and network administrators, never by open sign-up."""
 
-    def is_open_for_signup(self, request) -> bool:
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """A locked-out account is refused before its password is even checked, with axes' lock-out page.
+
+        allauth keeps its own failed-login counter; asking axes first makes the lock-out one rule with one
+        message (the 429 page of `account/lockout.html`) instead of two that disagree.
+        """
+        from axes.handlers.proxy import AxesProxyHandler
+
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            request.axes_locked_out = True  # AxesMiddleware turns the response into the lock-out page
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Send in the recipient's language; never send the mails that would reveal an address was tried."""
+        if template_prefix in _SILENT_TEMPLATES:
+            return
+        user = context.get("user")
+        language = getattr(user, "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """The reset mail carries the link and nothing else about the account (not even the username)."""
+        context.pop("username", None)
+        super().send_password_reset_mail(user, email, context)

@@ -1,6 +1,13 @@
-from django.http import JsonResponse
+"""Members whose role can read referral personal data enrol in TOTP before doing anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
 from network.orgs import policy
 
@@ -8,16 +15,18 @@ ALWAYS_ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz/")
 
 
 class TwoFactorRequiredMiddleware:
-    """Hold back members whose role can read referral personal data until they have enrolled in TOTP.
+    """Hold back members who must use two-factor authentication until they have enrolled.
 
-    Pages send them to the enrolment page; the API answers 403 with the reason. Sign-out, the MFA pages
-    and the language switch stay reachable.
+    Pages send them to the enrolment page; the API answers 403 with the reason. Every allauth page (sign-out,
+    re-authentication, the two-factor pages) and the language switch stay reachable, under any language
+    prefix, since they are resolved rather than matched by path. The decision itself is the policy's
+    (`policy.two_factor_missing`), which the demo setting `PASSERELLE_REQUIRE_TWO_FACTOR` relaxes.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -27,7 +36,7 @@ class TwoFactorRequiredMiddleware:
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": "Two-factor authentication must be set up for this account first."}, status=403
+                    {"detail": _("Two-factor authentication must be set up for this account first.")}, status=403
                 )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
@@ -39,6 +48,6 @@ class TwoFactorRequiredMiddleware:
         try:
             match = resolve(path)
         except Resolver404:
-            return True
+            return True  # nothing to protect: the 404 page
         module = getattr(match.func, "__module__", "") or ""
         return module.startswith("allauth.") or match.url_name == "set_language"

@@ -1,25 +1,64 @@
 """State changes of user accounts."""
 
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from .models import User
 
+# Session engines whose sessions live in the database and can be listed.
+_DATABASE_SESSION_ENGINES = frozenset(
+    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+)
+
 
 def user_sessions_end(*, user: User) -> int:
-    """End every session and API token of `user`; returns how many sessions were ended."""
+    """End every session and API token of `user`; returns how many sessions were ended.
+
+    allauth's UserSession rows track the sessions it saw (sign-in through allauth, or any request through its
+    middleware); a session opened by `django.contrib.auth.login` and not used since has no row yet, so the
+    live database sessions are scanned too. Only unexpired sessions are read, and the idle timeout keeps that
+    set small. Whatever the session engine, a disabled account no longer authenticates (Django's backends
+    refuse inactive users); this makes sure nothing of the session remains either.
+    """
     from allauth.usersessions.models import UserSession
 
-    sessions = list(UserSession.objects.filter(user=user))
-    for session in sessions:
+    ended: set[str] = set()
+    for session in UserSession.objects.filter(user=user):
+        ended.add(session.session_key)
         session.end()
+    for session_key in _database_session_keys_of(user) - ended:
+        _session_store(session_key).delete()
+        ended.add(session_key)
     Token.objects.filter(user=user).delete()
-    return len(sessions)
+    return len(ended)
+
+
+def _session_store(session_key: str | None = None):
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+
+
+def _database_session_keys_of(user: User) -> set[str]:
+    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
+        return set()
+    from django.contrib.sessions.models import Session
+
+    decoder = _session_store()
+    user_id = str(user.pk)
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
+    return {key for key, data in live.iterator(chunk_size=500) if str(decoder.decode(data).get(SESSION_KEY)) == user_id}
 
 
 @transaction.atomic
 def user_deactivate(*, user: User, acting_user: User) -> None:
-    """Disable `user`: they can no longer sign in, and their open sessions and API tokens end at once."""
+    """Disable `user` (network administrators only): they can no longer sign in, and their open sessions and
+    API tokens end at once."""
     from network.orgs import policy
 
     policy.require(acting_user, policy.Action.MANAGE_USERS, user)
@@ -28,3 +67,16 @@ def user_deactivate(*, user: User, acting_user: User) -> None:
         user.save(update_fields=["is_active"])  # the pre_save hook ends sessions and tokens
     else:
         user_sessions_end(user=user)
+
+
+def api_token_create(*, user: User) -> str:
+    """Give `user` a new API token (replacing any previous one) and return its key, to be shown once."""
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user).key
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Revoke `user`'s API token; True if there was one."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

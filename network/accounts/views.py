@@ -1,7 +1,56 @@
+"""Members' own account pages (allauth owns sign-in, passwords, two-factor and sessions)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from rest_framework.authtoken.models import Token
+
+from . import services
 
 
+@never_cache
 @login_required
-def api_token(request):
-    return HttpResponse("TODO")
+@require_http_methods(["GET", "POST"])
+def api_token(request: HttpRequest) -> HttpResponse:
+    """Create (shown once), replace or revoke the member's own API token.
+
+    The two-factor middleware has already sent members who must enrol to enrolment, so a token never
+    outlives the rule. The key is shown in the response to the POST that created it and never again.
+    """
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            new_key = services.api_token_create(user=request.user)
+        elif action == "revoke":
+            if services.api_token_revoke(user=request.user):
+                messages.success(request, _("Your API token was revoked. Programs using it can no longer sign in."))
+            return redirect("accounts:api_token")
+        else:
+            return redirect("accounts:api_token")
+    token = Token.objects.filter(user=request.user).only("created").first()
+    return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Send Wagtail's own login page to allauth's.
+
+    Wagtail's login form signs in with a password alone: left reachable, it would skip two-factor
+    authentication. `WAGTAILADMIN_LOGIN_URL` only changes where Wagtail sends anonymous visitors, so the
+    URL map routes /admin/login/ here.
+    """
+    url = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return redirect(url)

@@ -143,6 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Personal fields of referrals are encrypted at rest with these Fernet keys (newest first; rotate with
+# `manage.py rotate_encryption_keys`). Production refuses to start without them.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+
 # Sessions: an idle session ends after SESSION_IDLE_SECONDS (refreshed on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -256,12 +260,22 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# allauth passes username= or email=, never "login": map every sign-in to its account so one address's failures
+# never lock out everyone behind the same connection (a drop-in centre's wifi).
+AXES_USERNAME_CALLABLE = "network.accounts.lockout.lockout_username"
+# Minimum data: no typed email in clear in failure records, no permanent log of every successful sign-in.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "email", "code"]
+AXES_DISABLE_ACCESS_LOG = True
+# Per-account lock-out is axes' job; allauth keeps only a per-address brake.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # Django REST framework and the OpenAPI schema
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: DRF takes the status from the first class, and 401 with WWW-Authenticate is the honest answer.
         "network.accounts.api_auth.ActiveUserTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -196,8 +196,8 @@ def test_partnerships_are_listed_to_members_of_either_side_only(client, signed_i
     ab = factories.active_partnership(a, b)
     bc = _proposed(b, c)
 
-    # then anonymous callers are refused
-    assert client.get(PARTNERSHIPS).status_code == 403
+    # then anonymous callers are asked to authenticate
+    assert client.get(PARTNERSHIPS).status_code == 401
     # a peer of A sees A's partnership only
     signed_in(factories.member(a, Role.PEER))
     assert _ids(client.get(PARTNERSHIPS)) == {str(ab.pk)}
@@ -363,8 +363,8 @@ def test_anonymous_caller_cannot_propose_or_accept(client):
     a, b = factories.organisation(), factories.organisation()
     proposal = _proposed(a, b)
 
-    assert client.post(PARTNERSHIPS, {"proposer": str(a.pk), "partner": str(b.pk), "charter": "x"}).status_code == 403
-    assert client.post(f"{PARTNERSHIPS}{proposal.pk}/accept/").status_code == 403
+    assert client.post(PARTNERSHIPS, {"proposer": str(a.pk), "partner": str(b.pk), "charter": "x"}).status_code == 401
+    assert client.post(f"{PARTNERSHIPS}{proposal.pk}/accept/").status_code == 401
     proposal.refresh_from_db()
     assert proposal.status == PartnershipStatus.PROPOSED
 
@@ -396,7 +396,7 @@ def test_me_shows_the_pseudonym_and_memberships_never_the_hidden_real_name(clien
 
 
 def test_me_is_refused_to_anonymous_callers(client):
-    assert client.get(ME).status_code == 403
+    assert client.get(ME).status_code == 401
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""The member's "API token" page: see, create (shown once), replace and revoke their own token."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from network.orgs.models import Role
+from tests import factories
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
+
+WHOAMI = "/api/v1/probe/whoami/"
+
+
+def test_member_creates_a_token_shown_once_that_signs_the_api_in(signed_in):
+    # given a staff member with two-factor, without a token
+    staff = factories.member(factories.organisation(), Role.STAFF)
+    client = signed_in(staff)
+    url = reverse("accounts:api_token")
+    assert url == "/fr/me/api-token/"
+    assert Token.objects.filter(user=staff).count() == 0
+    assert client.get(url).status_code == 200
+
+    # when they create one
+    created = client.post(url, {"action": "create"})
+
+    # then the page shows it once, and it signs the API in as them
+    key = Token.objects.get(user=staff).key
+    assert created.status_code == 200 and key in created.content.decode()
+    assert "no-store" in created["Cache-Control"]
+    assert client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {key}").json() == {"username": staff.username}
+
+    # and the page never shows it again
+    later = client.get(url).content.decode()
+    assert key not in later
+
+
+def test_replacing_a_token_invalidates_the_old_one_and_revoking_removes_it(signed_in):
+    # given a member with a token
+    user = UserFactory()
+    client = signed_in(user)
+    url = reverse("accounts:api_token")
+    client.post(url, {"action": "create"})
+    old = Token.objects.get(user=user).key
+
+    # when they replace it, the old key stops working and a new one does
+    client.post(url, {"action": "create"})
+    new = Token.objects.get(user=user).key
+    assert new != old
+    assert client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {old}").status_code == 401
+
+    # when they revoke it
+    revoked = client.post(url, {"action": "revoke"}, follow=True)
+
+    # then it is gone and they are told so
+    assert not Token.objects.filter(user=user).exists()
+    assert revoked.status_code == 200 and list(revoked.context["messages"])
+    assert client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {new}").status_code == 401
+
+
+def test_token_page_needs_sign_in_csrf_and_two_factor_where_required(client, signed_in):
+    url = reverse("accounts:api_token")
+
+    # an anonymous visitor is sent to sign in, and cannot create a token
+    anonymous = client.post(url, {"action": "create"})
+    assert anonymous.status_code == 302 and reverse("account_login") in anonymous.url
+    assert not Token.objects.exists()
+
+    # a POST without the CSRF token is refused
+    from django.test import Client
+
+    user = UserFactory()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    assert strict.post(url, {"action": "create"}).status_code == 403
+    assert not Token.objects.filter(user=user).exists()
+
+    # a coordinator who has not enrolled in two-factor is sent to enrolment first
+    coordinator_client = signed_in(factories.coordinator_of(factories.organisation()), with_totp=False)
+    held = coordinator_client.post(url, {"action": "create"})
+    assert held.status_code == 302 and held.url == reverse("mfa_activate_totp")
+    assert not Token.objects.exists()
+
+
+def test_token_page_says_whether_the_member_has_a_token(signed_in):
+    # given a member without a token, then with one
+    user = UserFactory()
+    client = signed_in(user)
+    url = reverse("accounts:api_token")
+    without = client.get(url)
+    Token.objects.create(user=user)
+    with_token = client.get(url)
+
+    # then the page says so, and offers the matching actions
+    assert without.context["token"] is None and 'value="revoke"' not in without.content.decode()
+    assert with_token.context["token"] is not None and 'value="revoke"' in with_token.content.decode()
