@@ -15,3 +15,15 @@ class UnprefixedLocaleMiddleware(LocaleMiddleware):
         if request.path_info.startswith(UNPREFIXED_PATHS):
             return response
         return super().process_response(request, response)
+
+
+def unprefixed_reverse(view_name: str, **kwargs) -> str:
+    """A path without its language prefix (/referrals/…/): LocaleMiddleware sends each reader to their language."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(view_name, kwargs=kwargs)
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    return "/" + path.removeprefix(prefix) if path.startswith(prefix) else path

@@ -24,6 +24,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("network.accounts.urls")),
+    path("referrals/", include("network.referrals.urls")),
+    path("notifications/", include("network.notifications.urls")),
     path("", include("network.orgs.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

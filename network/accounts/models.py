@@ -16,6 +16,11 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=10, blank=True, help_text=_("Language of the emails you receive.")
     )
+    notification_digest = models.BooleanField(
+        _("daily digest"),
+        default=False,
+        help_text=_("Receive one email a day summarising notifications instead of one email each."),
+    )
     show_real_name = models.BooleanField(
         _("show my real name"),
         default=False,

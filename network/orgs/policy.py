@@ -60,6 +60,12 @@ class Action(StrEnum):
     VIEW_SERVICE = "view_service"
     MANAGE_SERVICES = "manage_services"
     REFER_TO_SERVICE = "refer_to_service"
+    # Referrals (obj: a Referral)
+    VIEW_REFERRAL = "view_referral"
+    ANSWER_REFERRAL = "answer_referral"  # accept, decline, redirect, set appointment, complete: the receiver
+    MANAGE_SENT_REFERRAL = "manage_sent_referral"  # cancel, withdraw consent: the sender
+    POST_REFERRAL_MESSAGE = "post_referral_message"
+    VIEW_REFERRAL_ACCESS_LOG = "view_referral_access_log"
     # Work that later issues build on, decided here already
     SEND_REFERRALS = "send_referrals"
     RECEIVE_REFERRALS = "receive_referrals"
@@ -265,6 +271,8 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
         return _can_on_partnership(user, action, obj, admin=admin)
     if isinstance(obj, Service):
         return _can_on_service(user, action, obj, admin=admin)
+    if _is_referral(obj):
+        return _can_on_referral(user, action, obj, admin=admin)
 
     codename = _ORGANISATION_PERMISSION_FOR_ACTION.get(action)
     if codename is not None and isinstance(obj, Organisation):
@@ -295,6 +303,81 @@ def _can_on_partnership(user: User | Any, action: Action, partnership: Partnersh
     if action == Action.END_PARTNERSHIP:
         return manages_proposer or manages_partner
     return False
+
+
+def _is_referral(obj: Any) -> bool:
+    return type(obj).__name__ == "Referral" and type(obj).__module__ == "network.referrals.models"
+
+
+def _can_on_referral(user: User | Any, action: Action, referral: Any, *, admin: bool) -> bool:
+    """Staff and coordinators of the sending and receiving organisations; nobody else, not even network admins.
+
+    Reading personal fields is further limited by consent: see `referral_personal_fields_visible_to`.
+    """
+    perms = organisation_permissions(user)
+    sender_perms = perms.get(referral.sender_organisation_id, frozenset())
+    receiver_perms = perms.get(referral.receiver_organisation_id, frozenset())
+    is_sender = "send_referrals" in sender_perms
+    is_receiver = "receive_referrals" in receiver_perms
+    if action in (Action.VIEW_REFERRAL, Action.POST_REFERRAL_MESSAGE):
+        return is_sender or is_receiver
+    if action == Action.ANSWER_REFERRAL:
+        return is_receiver
+    if action == Action.MANAGE_SENT_REFERRAL:
+        return is_sender
+    if action == Action.VIEW_REFERRAL_ACCESS_LOG:
+        return "manage_members" in sender_perms  # the sending organisation's coordinators
+    if action == Action.READ_REFERRAL_PERSONAL_DATA:
+        return not admin and (
+            "read_referral_personal_data" in sender_perms or "read_referral_personal_data" in receiver_perms
+        )
+    return False
+
+
+def referral_personal_fields_visible_to(user: User | Any, referral: Any) -> frozenset[str]:
+    """The personal fields of `referral` this user may read now.
+
+    The sending side reads what it recorded while the referral is open or within retention; the receiving side
+    reads only the fields in the consent scope, only after accepting, and only while consent is valid.
+    Network administrators never read any. Erased data is gone for everyone.
+    """
+    from network.referrals.models import AWAITING_ANSWER, PersonalField, ReferralStatus
+
+    if not _is_signed_in(user) or is_network_admin(user) or referral.personal_data_erased_at is not None:
+        return frozenset()
+    perms = organisation_permissions(user)
+    if "read_referral_personal_data" in perms.get(referral.sender_organisation_id, frozenset()):
+        return frozenset(PersonalField.values)
+    if "read_referral_personal_data" not in perms.get(referral.receiver_organisation_id, frozenset()):
+        return frozenset()
+    consent = referral.consent
+    if consent.withdrawn_at is not None or referral.status in AWAITING_ANSWER:
+        return frozenset()
+    if referral.status in (
+        ReferralStatus.CONSENT_WITHDRAWN,
+        ReferralStatus.EXPIRED,
+        ReferralStatus.CANCELLED,
+        ReferralStatus.DECLINED,
+    ):
+        return frozenset()
+    from django.utils import timezone
+
+    if consent.valid_until < timezone.localdate():
+        return frozenset()
+    return frozenset(consent.shared_fields) & frozenset(PersonalField.values)
+
+
+def visible_referrals(user: User | Any) -> QuerySet[Any]:
+    """Referrals sent or received by organisations where the user may send or receive them. Never for admins
+    through their admin role (they see counts only, through `referral_counts`)."""
+    from network.referrals.models import Referral
+
+    perms = organisation_permissions(user)
+    sending = [org_id for org_id, p in perms.items() if "send_referrals" in p]
+    receiving = [org_id for org_id, p in perms.items() if "receive_referrals" in p]
+    if not sending and not receiving:
+        return Referral.objects.none()
+    return Referral.objects.filter(Q(sender_organisation_id__in=sending) | Q(receiver_organisation_id__in=receiving))
 
 
 def _is_public_service(service: Service) -> bool:
@@ -433,6 +516,19 @@ def users_who_can(action: Action) -> QuerySet[User]:
         if action in _NEVER_FOR_NETWORK_ADMINS:
             return User.objects.filter(who, is_active=True).exclude(admins).distinct()
     return User.objects.filter(who, is_active=True).distinct()
+
+
+def organisation_users_who_can(organisation: Organisation, action: Action) -> QuerySet[User]:
+    """Active users holding the permission behind `action` on this organisation (e.g. who receives referrals)."""
+    from network.accounts.models import User
+
+    codename = _ORGANISATION_PERMISSION_FOR_ACTION.get(action)
+    if codename is None or not organisation.is_active:
+        return User.objects.none()
+    holders = OrganisationUserObjectPermission.objects.filter(
+        permission__codename=codename, content_object=organisation
+    ).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True)
 
 
 def roles_by_organisation(user: User | Any) -> dict[UUID, str]:

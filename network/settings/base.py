@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "network.accounts",
     "network.orgs",
     "network.outbox",
+    "network.notifications",
     "network.referrals",
     "network.resources",
     "network.advocacy",
@@ -322,8 +323,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False  # the outbox retries; a request never waits on a dead broker
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "network.outbox.tasks.outbox_relay", "schedule": 30.0},
+    "referrals-housekeeping": {"task": "network.referrals.tasks.referrals_housekeeping", "schedule": 15 * 60.0},
+    "notifications-digest": {"task": "network.notifications.tasks.notifications_digest", "schedule": 24 * 3600.0},
 }
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
+# Referrals: a reminder after N days without an answer, expiry after M days; personal fields and messages are
+# erased RETENTION days after a referral ends (statistics survive without them).
+REFERRAL_REMINDER_DAYS = int(os.environ.get("REFERRAL_REMINDER_DAYS", "3"))
+REFERRAL_EXPIRY_DAYS = int(os.environ.get("REFERRAL_EXPIRY_DAYS", "14"))
+REFERRAL_RETENTION_DAYS = int(os.environ.get("REFERRAL_RETENTION_DAYS", "90"))
 
 # Security headers (production tightens the transport ones).
 SECURE_CONTENT_TYPE_NOSNIFF = True

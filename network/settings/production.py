@@ -12,6 +12,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (50 characters or more) in production.")
 
+if not FIELD_ENCRYPTION_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (comma-separated Fernet keys).")
+
 PASSERELLE_REQUIRE_TWO_FACTOR = True  # never relaxed in production
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -19,3 +19,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "10000/minute"}}  # noqa: F405
 AXES_FAILURE_LIMIT = 5
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWtleS1mb3ItcGFzc2VyZWxsZS10ZXM="]

@@ -1,0 +1,1 @@
+"""Encryption at rest for personal fields: MultiFernet with keys from the environment, rotatable."""
