@@ -11,12 +11,18 @@ from django.db import models
 from .keys import multifernet
 
 
+class Ciphertext(str):
+    """A value that is already a token (key rotation writes these back as they are)."""
+
+
 class EncryptedTextField(models.TextField):
     """Text encrypted at rest. Empty strings stay empty (nothing to hide, and erasure is visible)."""
 
     description = "Text encrypted with the field-encryption keys"
 
     def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, Ciphertext):
+            return str(value)
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
@@ -38,6 +44,6 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
-def rotate_value(token: str) -> str:
+def rotate_value(token: str) -> Ciphertext:
     """Re-encrypt one stored token with the newest key."""
-    return multifernet().rotate(token.encode("ascii")).decode("ascii")
+    return Ciphertext(multifernet().rotate(token.encode("ascii")).decode("ascii"))

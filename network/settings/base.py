@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "network.orgs",
     "network.outbox",
     "network.notifications",
+    "network.crypto",
     "network.referrals",
     "network.resources",
     "network.advocacy",

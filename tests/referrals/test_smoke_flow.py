@@ -23,11 +23,21 @@ def test_referral_goes_from_consent_to_completion(mailoutbox, django_capture_on_
             acting_user=worker,
             sender=sender,
             service=service,
-            person={"name": "Zoya", "preferred_language": "ru", "contact_channel": "phone",
-                    "contact_detail": "+33 6 11 22 33 44", "needs": "residence permit renewal"},
+            person={
+                "name": "Zoya",
+                "preferred_language": "ru",
+                "contact_channel": "phone",
+                "contact_detail": "+33 6 11 22 33 44",
+                "needs": "residence permit renewal",
+            },
             urgency="soon",
-            consent={"shared_fields": ["name", "contact"], "purpose": "legal advice", "method": "verbal",
-                     "explained_in_language": "ru", "valid_until": timezone.localdate() + datetime.timedelta(days=30)},
+            consent={
+                "shared_fields": ["name", "contact"],
+                "purpose": "legal advice",
+                "method": "verbal",
+                "explained_in_language": "ru",
+                "valid_until": timezone.localdate() + datetime.timedelta(days=30),
+            },
         )
     assert referral.status == ReferralStatus.SENT
     assert services.referral_read_personal(referral=referral, acting_user=lawyer, channel="page") == {}
