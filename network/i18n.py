@@ -1,6 +1,6 @@
 from django.middleware.locale import LocaleMiddleware
 
-UNPREFIXED_PATHS = ("/api/", "/admin/", "/documents/", "/healthz/", "/static/", "/media/")
+UNPREFIXED_PATHS = ("/api/", "/admin/", "/documents/", "/healthz/", "/hsds/", "/static/", "/media/")
 
 
 class UnprefixedLocaleMiddleware(LocaleMiddleware):

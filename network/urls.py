@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("network.orgs.api_urls")),
+    path("api/v1/", include("network.referrals.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -35,3 +36,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The public directory in Open Referral HSDS 3.0, outside the language prefix (machine-readable, one address).
+urlpatterns += [path("hsds/", include("network.orgs.hsds_urls"))]

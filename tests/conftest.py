@@ -8,6 +8,22 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def api_in_english(client):
+    """The API follows Accept-Language (the site's default is French); tests asserting messages ask for English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def in_english():
+    """Messages of services called directly by a test, in English (the site's default language is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def enrol_totp():
     """Give a user a TOTP authenticator, as if they had completed allauth's enrolment."""
 
@@ -31,3 +47,14 @@ def signed_in(client, enrol_totp):
         return client
 
     return sign_in
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database; reload what the migrations wrote (Wagtail's root and home pages,
+    locales, site, service categories) after each of them, so the tests that follow start from the same state."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
+            )

@@ -5,7 +5,6 @@ issue #13314), and which save through `services` so an organisation gets its pag
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -23,10 +22,10 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from network.accounts.models import User
 
 from . import policy, services
+from .languages import LanguageCodesField
 from .models import Organisation, Partnership
 from .policy import Action
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 # The fields of the profile form; `is_active` is added for those who may deactivate organisations.
 PROFILE_FORM_FIELDS = [*services.PROFILE_FIELDS, "logo"]
 
@@ -88,29 +87,10 @@ class PartnershipPermissionPolicy(BasePermissionPolicy):
 # Forms
 
 
-class LanguagesField(forms.CharField):
-    """Language codes typed as "fr, en, ro", stored as a list."""
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
-
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
-        codes = [code.strip().lower() for code in re.split(r"[,\s]+", text or "") if code.strip()]
-        wrong = [code for code in codes if not LANGUAGE_CODE.match(code)]
-        if wrong:
-            raise ValidationError(
-                _("Use language codes such as fr, en, ro (not: %(codes)s).") % {"codes": ", ".join(wrong)}
-            )
-        return list(dict.fromkeys(codes))
-
-
 class OrganisationAdminForm(WagtailAdminModelForm):
     """The profile fields; `is_active` only for those the policy lets deactivate the organisation."""
 
-    languages = LanguagesField(
+    languages = LanguageCodesField(
         label=_("languages spoken"), required=False, help_text=_("Language codes, separated by commas: fr, en, ro.")
     )
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .languages import LanguageCodesField
 from .models import Organisation, Role
 from .services import PROFILE_FIELDS
-
-# Every language Django knows: organisations speak many more languages than the interface ships in.
-KNOWN_LANGUAGE_CODES: frozenset[str] = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -28,47 +25,6 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-class LanguageCodesField(forms.CharField):
-    """Language codes typed as "fr, en, ro" (or posted as a list), checked against the languages Django knows."""
-
-    default_error_messages = {
-        "unknown": _("Unknown language code: %(codes)s. Use codes such as fr, en, ro."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 300)
-        kwargs.setdefault("help_text", _("Language codes separated by commas, e.g. fr, en, ro."))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
-
-    def to_python(self, value: Any) -> list[str]:
-        if isinstance(value, list | tuple):
-            value = ",".join(value)
-        text = super().to_python(value)
-        codes: list[str] = []
-        for part in text.replace(";", ",").replace(" ", ",").split(","):
-            code = part.strip().lower().replace("_", "-")
-            if code and code not in codes:
-                codes.append(code)
-        return codes
-
-    def validate(self, value: list[str]) -> None:
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
-        unknown = [code for code in value if code not in KNOWN_LANGUAGE_CODES]
-        if unknown:
-            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"codes": ", ".join(unknown)})
-
-    def run_validators(self, value: list[str]) -> None:
-        # The CharField validators (max length) apply to the typed text, checked on the joined codes.
-        super().run_validators(", ".join(value))
 
 
 class OrganisationProfileForm(forms.ModelForm):

@@ -8,6 +8,8 @@ from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .languages import validate_language_codes
+
 country_code_validator = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, e.g. FR."))
 
 
@@ -33,7 +35,11 @@ class Organisation(models.Model):
     region = models.CharField(_("region"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=2, validators=[country_code_validator])
     languages = models.JSONField(
-        _("languages spoken"), default=list, blank=True, help_text=_("Language codes, e.g. fr, en, ro.")
+        _("languages spoken"),
+        default=list,
+        blank=True,
+        validators=[validate_language_codes],
+        help_text=_("Language codes, e.g. fr, en, ro."),
     )
     logo = models.ImageField(_("logo"), upload_to="organisation-logos/", blank=True)
     public_email = models.EmailField(_("public contact email"), blank=True)
@@ -228,7 +234,7 @@ class Service(models.Model):
     category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, validators=[validate_language_codes])
     eligibility = models.TextField(_("eligibility notes"), blank=True)
     is_free = models.BooleanField(_("free of charge"), default=True)
     fees_description = models.CharField(_("fees"), max_length=255, blank=True)

@@ -249,7 +249,10 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
     """Whether `user` may perform `action` on `obj` (an Organisation, a Partnership, a User or None)."""
     if not _is_signed_in(user):
         if isinstance(obj, Service):
-            return action == Action.VIEW_SERVICE and _is_public_service(obj)
+            visible = _is_public_service(obj)
+            if action == Action.VIEW_ADDRESS:
+                return visible and not obj.address_is_confidential
+            return action == Action.VIEW_SERVICE and visible
         if not isinstance(obj, Organisation) or not obj.is_active:
             return False
         return action == Action.VIEW_ORGANISATION or (action == Action.VIEW_ADDRESS and not obj.address_is_confidential)
@@ -258,9 +261,9 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
     if admin and action in _NEVER_FOR_NETWORK_ADMINS:
         return False
 
-    if action == Action.VIEW_ORGANISATION:
+    if action == Action.VIEW_ORGANISATION and isinstance(obj, Organisation):
         return obj.is_active or admin or _is_member(user, obj)
-    if action == Action.VIEW_ADDRESS:
+    if action == Action.VIEW_ADDRESS and isinstance(obj, Organisation):
         return (not obj.address_is_confidential) or admin or _is_member(user, obj)
     if action in (Action.CREATE_ORGANISATION, Action.DEACTIVATE_ORGANISATION, Action.MANAGE_USERS):
         return admin
@@ -391,8 +394,11 @@ def _can_on_service(user: User | Any, action: Action, service: Service, *, admin
             return True
         visible_to_members = service.is_active and service.organisation.is_active and is_network_member(user)
         return visible_to_members or service.organisation_id in member_organisation_ids(user)
-    if action == Action.MANAGE_SERVICES:
-        return admin or "change_organisation" in perms.get(service.organisation_id, frozenset())
+    if action == Action.MANAGE_SERVICES:  # the organisation's own coordinators, as for its profile
+        return "change_organisation" in perms.get(service.organisation_id, frozenset())
+    if action == Action.VIEW_ADDRESS:
+        own = service.organisation_id in member_organisation_ids(user, include_inactive=True)
+        return not service.address_is_confidential or admin or own
     if action == Action.REFER_TO_SERVICE:
         return referable_services(user).filter(pk=service.pk).exists()
     return False

@@ -59,7 +59,7 @@ def _handle_status(message: OutboxMessage) -> None:
     notify(
         users=recipients,
         topic=message.topic,
-        object_id=f"{referral.pk}:{message.pk}",
+        object_id=str(message.pk),  # one outbox message is one event
         reference=referral.number,
         link=_link(referral),
     )

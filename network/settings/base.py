@@ -323,7 +323,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False  # the outbox retries; a request never waits on a dead broker
 CELERY_BEAT_SCHEDULE = {
-    "outbox-relay": {"task": "network.outbox.tasks.outbox_relay", "schedule": 30.0},
+    "outbox-relay": {
+        "task": "network.outbox.tasks.outbox_relay",
+        "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
+    },
     "referrals-housekeeping": {"task": "network.referrals.tasks.referrals_housekeeping", "schedule": 15 * 60.0},
     "notifications-digest": {"task": "network.notifications.tasks.notifications_digest", "schedule": 24 * 3600.0},
 }

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 
 from .conftest import PASSWORD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls"), pytest.mark.usefixtures("api_in_english")]
 
 WHOAMI = "/api/v1/probe/whoami/"
 
@@ -103,7 +103,7 @@ def test_network_admin_disabling_a_user_signs_them_out_everywhere_and_kills_thei
     assert not _is_signed_in(browser)
     assert browser.get(reverse("orgs:dashboard")).status_code == 302
     assert not _is_signed_in(untracked)
-    refused = Client().get(WHOAMI, HTTP_AUTHORIZATION=f"Token {token}")
+    refused = Client(headers={"Accept-Language": "en"}).get(WHOAMI, HTTP_AUTHORIZATION=f"Token {token}")
     assert refused.status_code == 401
     assert "revoked" in refused.json()["detail"] and "disabled" in refused.json()["detail"]
 

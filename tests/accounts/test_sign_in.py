@@ -105,7 +105,7 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses_and_mai
     message = mail.outbox[0]
     assert message.to == ["nadia@example.org"]
     body = message.subject + message.body
-    assert re.search(r"http://testserver/fr/accounts/password/reset/key/\S+/", body)
+    assert re.search(r"http://testserver/[a-z-]+/accounts/password/reset/key/\S+/", body)
     for personal in ("nadia", "Nadia", "Realname", "nadia@example.org"):
         assert personal not in body
 

@@ -14,7 +14,7 @@ from tests import factories
 
 from .conftest import PASSWORD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls"), pytest.mark.usefixtures("api_in_english")]
 
 
 def test_member_with_totp_is_signed_in_only_after_a_valid_code(client, password_login, enrol_totp, totp_code):

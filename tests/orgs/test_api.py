@@ -11,7 +11,7 @@ from network.orgs import services
 from network.orgs.models import OrganisationKind, Partnership, PartnershipStatus, Role
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_in_english")]
 
 ORGS = "/api/v1/organisations/"
 PARTNERSHIPS = "/api/v1/partnerships/"

@@ -203,7 +203,7 @@ def test_directory_filters_by_kind_country_language_and_name(client):
         name="Peer Bucharest", kind=OrganisationKind.PEER_GROUP, country="RO", languages=["ro", "en"]
     )
     factories.organisation(
-        name="Frankly Outreach", kind=OrganisationKind.NGO_PROGRAMME, country="FR", languages=["fra"]
+        name="Frankly Outreach", kind=OrganisationKind.NGO_PROGRAMME, country="FR", languages=["en-gb"]
     )
 
     def listed(**params):
@@ -215,7 +215,8 @@ def test_directory_filters_by_kind_country_language_and_name(client):
     assert listed(kind="health_unit") == {"Santé Marseille"}
     assert listed(country="FR") == {"Santé Marseille", "Frankly Outreach"}
     assert listed(language="en") == {"Legal Brussels", "Peer Bucharest"}
-    assert listed(language="fr") == {"Santé Marseille"}  # "fra" is another code, not a match
+    assert listed(language="fr") == {"Santé Marseille"}
+    assert "Frankly Outreach" not in listed(language="en")  # "en-gb" is another code, not a match
     assert listed(q="bruss") == {"Legal Brussels"}
     assert listed(country="FR", kind="ngo_programme") == {"Frankly Outreach"}
     assert listed() == {"Santé Marseille", "Legal Brussels", "Peer Bucharest", "Frankly Outreach"}
@@ -230,8 +231,8 @@ def test_directory_paginates_24_per_page_and_keeps_filters_in_links(client):
     factories.organisation(name="Unité belge", kind=OrganisationKind.HEALTH_UNIT, country="BE")
 
     # When the French ones are listed
-    first_page = client.get(directory_url(country="FR"))
-    second_page = client.get(directory_url(country="FR", page=2))
+    first_page = client.get(directory_url("en", country="FR"))
+    second_page = client.get(directory_url("en", country="FR", page=2))
 
     # Then the count covers every match, 24 come first and 3 on the next page, whose link keeps the filter
     assert first_page.context["result_count"] == 27

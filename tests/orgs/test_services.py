@@ -13,7 +13,7 @@ from network.orgs import policy, services
 from network.orgs.models import Membership, Organisation, Partnership, PartnershipStatus, Role
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _jpeg_with_gps() -> SimpleUploadedFile:

@@ -1,37 +1,10 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+"""The staff workspace for referrals: inbox, sent, the referral form, the referral page and its access log.
 
+`network/referrals/urls.py` names the views through this module; they live in smaller modules by screen.
+"""
 
-@login_required
-def inbox(request):
-    return HttpResponse("TODO")
+from .compose import new
+from .lists import inbox, sent
+from .referral import access_log, detail, message_post, transition
 
-
-@login_required
-def sent(request):
-    return HttpResponse("TODO")
-
-
-@login_required
-def new(request):
-    return HttpResponse("TODO")
-
-
-@login_required
-def detail(request, pk):
-    return HttpResponse("TODO")
-
-
-@login_required
-def transition(request, pk, action):
-    return HttpResponse("TODO")
-
-
-@login_required
-def message_post(request, pk):
-    return HttpResponse("TODO")
-
-
-@login_required
-def access_log(request, pk):
-    return HttpResponse("TODO")
+__all__ = ["access_log", "detail", "inbox", "message_post", "new", "sent", "transition"]

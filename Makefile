@@ -1,0 +1,91 @@
+# Passerelle: the two README commands (`make run`, `make test`) and the checks CI runs.
+# Needs GNU make and python3 (3.11); everything else is installed into .venv from the pinned requirements.txt.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Reinstall only when requirements.txt is newer than the last install.
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x tests/orgs"`.
+PYTEST_ARGS ?=
+# Parallel test workers: each builds its own test database (~20-30 s of migrations), so it only pays off for a
+# large suite on several cores. `make test PYTEST_WORKERS=auto` to try it.
+PYTEST_WORKERS ?= 0
+
+.DEFAULT_GOAL := help
+# `make run` runs its steps in order, even under -j.
+.NOTPARALLEL:
+.PHONY: help install run serve migrate seed messages test lint format check deploy-check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the pinned requirements (only when requirements.txt changed)
+
+# `make run`: the embedded demo. SQLite (db.sqlite3), Celery tasks in-process, mail on the console.
+run: export DJANGO_SETTINGS_MODULE = network.settings.dev
+run: install migrate seed messages serve ## Install, migrate, load the demo network and serve on http://127.0.0.1:8000
+
+migrate: export DJANGO_SETTINGS_MODULE ?= network.settings.dev
+migrate: install
+	@echo "Applying migrations (the first time takes a minute)."
+	$(MANAGE) migrate --noinput --verbosity 0
+
+seed: export DJANGO_SETTINGS_MODULE ?= network.settings.dev
+seed: install
+	$(MANAGE) seed_demo
+
+# Compiled catalogues may be committed; compile when gettext's msgfmt is there, otherwise say so and go on.
+messages: export DJANGO_SETTINGS_MODULE ?= network.settings.dev
+messages: install
+	@if ! ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		echo "No translation catalogues under locale/: nothing to compile."; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
+		$(MANAGE) compilemessages --ignore='.venv' --ignore='node_modules' --verbosity 0; \
+	else \
+		echo "gettext's msgfmt is not installed: using the committed .mo files (apt-get install gettext to compile)."; \
+	fi
+
+serve: export DJANGO_SETTINGS_MODULE ?= network.settings.dev
+serve: install
+	@echo "Passerelle is served on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# `make test`: the whole suite. With DATABASE_URL and REDIS_URL set it runs on them (PostgreSQL, Redis) and the
+# process tests (gunicorn, celery worker and beat) run too; without them, SQLite in memory and those are skipped.
+test: export DJANGO_SETTINGS_MODULE = network.settings.test
+test: install ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set)
+	$(BIN)/pytest -q $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install deploy-check ## Migrations are up to date and production settings pass the deploy check
+	DJANGO_SETTINGS_MODULE=network.settings.dev $(MANAGE) makemigrations --check --dry-run
+
+# Throwaway keys: the deploy check only needs keys that look right.
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=network.settings.production \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	FIELD_ENCRYPTION_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	ALLOWED_HOSTS=example.org \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean: ## Remove caches (keeps .venv and db.sqlite3)
+	rm -rf .pytest_cache .ruff_cache static test-artifacts
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,337 @@
+"""Forms of the referral workspace: they parse input; the referral services decide, validate and write.
+
+Views hand `cleaned_data` to a service and turn its ValidationError back into errors on the named fields with
+`add_service_errors`. Field names match the keys the services use in their errors (`name`, `contact_detail`,
+`purpose`, `valid_until`, `reason`, `appointment_at`, …), so an error always lands beside the field it is about.
+Personal fields carry `autocomplete="off"`: a shared phone must not offer a person's name to the next user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import global_settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from network.orgs.forms import add_service_errors
+from network.orgs.models import Organisation, Service, ServiceCategory
+from network.orgs.views.public import language_name, speaks_language
+
+from .models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    AgeRange,
+    ConsentMethod,
+    ContactChannel,
+    DeclineReason,
+    Outcome,
+    PersonalField,
+    Referral,
+    ReferralStatus,
+    Urgency,
+)
+
+__all__ = [
+    "AcceptForm",
+    "AppointmentForm",
+    "CancelForm",
+    "CompleteForm",
+    "DeclineForm",
+    "MessageForm",
+    "RedirectForm",
+    "ReferralFilterForm",
+    "ReferralForm",
+    "ServiceSearchForm",
+    "WithdrawConsentForm",
+    "add_service_errors",
+]
+
+PRIVATE = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+EVERY = ("", _("All"))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every language Django knows, by its name in the interface language (people speak more than we ship)."""
+    return sorted(
+        ((code, language_name(code)) for code, _name in global_settings.LANGUAGES),
+        key=lambda choice: str(choice[1]).casefold(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lists
+
+
+class ReferralFilterForm(forms.Form):
+    """Inbox and sent filters. Only codes and ids: nothing personal ever travels in these URLs."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[EVERY, *Urgency.choices])
+
+    def __init__(self, *args: Any, services: list[Service], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            EVERY,
+            ("open", _("Open")),
+            ("closed", _("Closed")),
+            *ReferralStatus.choices,
+        ]
+        self.fields["service"].choices = [EVERY] + [
+            (str(service.pk), f"{service.name} · {service.organisation.name}") for service in services
+        ]
+
+    def filter(self, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+        """Apply the valid filters; a stale or tampered value is ignored rather than failing the page."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status")
+        if status == "open":
+            referrals = referrals.filter(status__in=OPEN_STATUSES)
+        elif status == "closed":
+            referrals = referrals.filter(status__in=CLOSED_STATUSES)
+        elif status:
+            referrals = referrals.filter(status=status)
+        if data.get("service"):
+            referrals = referrals.filter(service_id=data["service"])
+        if data.get("urgency"):
+            referrals = referrals.filter(urgency=data["urgency"])
+        return referrals
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The referral form
+
+
+class ServiceSearchForm(forms.Form):
+    """Narrow the services offered in the referral form by category, language and city (no personal value)."""
+
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+
+    def __init__(
+        self, *args: Any, categories: list[ServiceCategory], languages: list[str], cities: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [EVERY] + [(category.code, category.name) for category in categories]
+        self.fields["language"].choices = [EVERY] + sorted(
+            ((code, language_name(code)) for code in languages), key=lambda choice: str(choice[1]).casefold()
+        )
+        self.fields["city"].choices = [EVERY] + [(city, city) for city in cities]
+
+    def filter(self, services: QuerySet[Service]) -> QuerySet[Service]:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("category"):
+            services = services.filter(category__code=data["category"])
+        if data.get("language"):
+            services = services.filter(speaks_language(data["language"]))
+        if data.get("city"):
+            services = services.filter(Q(city=data["city"]) | Q(city="", organisation__city=data["city"]))
+        return services
+
+    def query(self) -> dict[str, str]:
+        """The valid search values, to carry over in links (category, language and city only)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {name: data[name] for name in self.fields if data.get(name)}
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    """A service, labelled so the worker can tell similar services apart on a small screen."""
+
+    def label_from_instance(self, service: Service) -> str:
+        parts = [service.name, service.organisation.name]
+        city = service.city or service.organisation.city
+        if city:
+            parts.append(city)
+        if service.languages:
+            parts.append(", ".join(str(language_name(code)) for code in service.languages))
+        return " · ".join(parts)
+
+
+class ReferralForm(forms.Form):
+    """Consent first, then the person, then the service: one POST to `services.referral_send`."""
+
+    CONSENT_FIELDS = (
+        "shared_fields",
+        "purpose",
+        "method",
+        "explained_in_language",
+        "interpreter_used",
+        "valid_until",
+    )
+    PERSON_FIELDS = (
+        "name",
+        "preferred_language",
+        "interpreter_needed",
+        "contact_channel",
+        "contact_detail",
+        "safe_times",
+        "age_range",
+        "needs",
+        "urgency",
+        "accompaniment",
+    )
+
+    # Consent
+    shared_fields = forms.MultipleChoiceField(
+        label=_("What the person agreed to share with the receiving organisation"),
+        choices=PersonalField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave a box unticked and the receiver never sees that field."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose the person agreed to"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
+    )
+    method = forms.ChoiceField(
+        label=_("How consent was obtained"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+    )
+    explained_in_language = forms.ChoiceField(label=_("Language consent was explained in"))
+    interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
+    valid_until = forms.DateField(
+        label=_("Consent valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("After this date the receiver loses the personal fields and the referral closes."),
+    )
+    # The person
+    name = forms.CharField(label=_("First name or pseudonym"), max_length=100, widget=forms.TextInput(attrs=PRIVATE))
+    preferred_language = forms.ChoiceField(label=_("Preferred language"))
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    contact_channel = forms.ChoiceField(
+        label=_("Safe contact channel"),
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        initial=ContactChannel.THROUGH_SENDER,
+    )
+    contact_detail = forms.CharField(
+        label=_("Number or handle for this channel"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=PRIVATE),
+        help_text=_("Needed for phone and messaging app."),
+    )
+    safe_times = forms.CharField(
+        label=_("Safe times to contact"), max_length=200, required=False, widget=forms.TextInput(attrs=PRIVATE)
+    )
+    age_range = forms.ChoiceField(
+        label=_("Age range"), choices=[("", _("Not given")), *AgeRange.choices], required=False
+    )
+    needs = forms.CharField(
+        label=_("Needs, in their words"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, **PRIVATE}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.ROUTINE
+    )
+    accompaniment = forms.BooleanField(label=_("Someone from our organisation will come along"), required=False)
+    # The service
+    sender = forms.ModelChoiceField(label=_("Send on behalf of"), queryset=Organisation.objects.none())
+    service = ServiceChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args: Any, senders: QuerySet[Organisation], services: QuerySet[Service], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        languages = language_choices()
+        self.fields["explained_in_language"].choices = [("", _("Choose a language")), *languages]
+        self.fields["preferred_language"].choices = [("", _("Choose a language")), *languages]
+        self.fields["sender"].queryset = senders
+        self.fields["sender"].empty_label = None
+        self.fields["service"].queryset = services
+        first_two = list(senders[:2])
+        if len(first_two) == 1:
+            self.fields["sender"].widget = forms.HiddenInput()
+            self.fields["sender"].initial = first_two[0].pk
+
+    def consent_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.CONSENT_FIELDS}
+
+    def person_data(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in self.PERSON_FIELDS if name not in ("urgency", "accompaniment")
+        }
+
+    def consent_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.CONSENT_FIELDS]
+
+    def person_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PERSON_FIELDS]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Actions on a referral (each form is prefixed with its action, so several fit on one page)
+
+
+def _note(required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=_("Note (both organisations see it)"),
+        max_length=2000,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
+    )
+
+
+class AcceptForm(forms.Form):
+    note = _note()
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect)
+    note = _note()
+
+
+class RedirectForm(forms.Form):
+    service = ServiceChoiceField(
+        label=_("Another service of your organisation"),
+        queryset=Service.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    note = _note()
+
+    def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+
+class AppointmentForm(forms.Form):
+    appointment_at = forms.DateTimeField(
+        label=_("Date and time of the appointment"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    note = _note()
+
+
+class CancelForm(forms.Form):
+    note = _note()
+
+
+class WithdrawConsentForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The person withdrew their consent: the receiver loses the personal fields now."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message to the other organisation"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, **PRIVATE}),
+        help_text=_("Share only what the other organisation needs."),
+    )

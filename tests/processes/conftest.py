@@ -1,0 +1,155 @@
+"""Fixtures that run docker-compose.yml's services as local processes against the test PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+
+from network.celery import app as celery_app
+
+from .smtp_sink import SmtpSink
+from .stack import Process, compose_command, compose_environment, random_secret_key, start_process
+
+# Variables of the developer's shell that would otherwise leak into the processes and override the test ones.
+_NOT_INHERITED = (
+    "DJANGO_",
+    "CELERY_",
+    "EMAIL_",
+    "DATABASE_",
+    "REDIS_",
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+)
+# How often beat relays the outbox in these tests (production: every 30 s).
+RELAY_SECONDS = 1
+
+
+def services_missing_reason() -> str | None:
+    """Why the process tests cannot run here, or None: they need the configured PostgreSQL and Redis."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return "process tests need PostgreSQL: set DATABASE_URL=postgres://... (and REDIS_URL), as .ci/run does"
+    if not os.environ.get("REDIS_URL"):
+        return "process tests need Redis: set REDIS_URL=redis://... (and DATABASE_URL), as .ci/run does"
+    return None
+
+
+def database_url_of_this_test() -> str:
+    """The URL of the database this test runs in (pytest-django's test_<name>, per xdist worker)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "127.0.0.1"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def _restore_migrated_state() -> None:
+    """Empty the test database and reload what the migrations wrote (serialized when the database was created)."""
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    if serialized is None:  # nothing was serialized: leave the database as it is
+        return
+    ContentType.objects.clear_cache()
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
+    # Content types first: loading pages and workflow tasks looks theirs up, and would create them otherwise.
+    content_types = [row for row in json.loads(serialized) if row["model"] == "contenttypes.contenttype"]
+    connection.creation.deserialize_db_from_string(json.dumps(content_types))
+    connection.creation.deserialize_db_from_string(serialized)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_state_around_processes_module(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Start and leave the module with exactly the migrated data (Wagtail's root and home pages, site, locales).
+
+    The tests commit their data for the processes to see; serialized rollback flushes it after each test and
+    reloads the migrated data before the next. A transactional test of another module may have flushed the
+    database before us and let post_migrate recreate content types under new ids, on which that reload would
+    collide: restore the migrated state first, and again at the end for the modules that follow.
+    """
+    with django_db_blocker.unblock():
+        _restore_migrated_state()
+    yield
+    with django_db_blocker.unblock():
+        _restore_migrated_state()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture
+def stack_environment(tmp_path: Path, smtp_sink: SmtpSink) -> Callable[[str], dict[str, str]]:
+    """The environment of a compose service, pointed at the test database, broker, mail sink and directories."""
+
+    def environment(service: str) -> dict[str, str]:
+        inherited = {key: value for key, value in os.environ.items() if not key.startswith(_NOT_INHERITED)}
+        return {
+            **inherited,
+            **compose_environment(service),
+            "SECRET_KEY": random_secret_key(),
+            "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": database_url_of_this_test(),
+            "REDIS_URL": os.environ["REDIS_URL"],
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_sink.port),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "OUTBOX_RELAY_SECONDS": str(RELAY_SECONDS),
+        }
+
+    return environment
+
+
+@pytest.fixture
+def start_service(tmp_path: Path, stack_environment) -> Iterator[Callable[..., Process]]:
+    """Start a compose service's command (options replaced as keyword arguments); all stop after the test."""
+    started: list[Process] = []
+
+    def start(service: str, **options: str) -> Process:
+        process = start_process(
+            service,
+            compose_command(service, **options),
+            environment=stack_environment(service),
+            log_dir=tmp_path,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+    for process in started:
+        process.stop()
+
+
+@contextmanager
+def _publishing_to_broker() -> Iterator[None]:
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def publishing_to_broker() -> Callable[[], AbstractContextManager[None]]:
+    """Within it, tasks go to the Redis broker as in production instead of running in the test process."""
+    return _publishing_to_broker
