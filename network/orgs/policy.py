@@ -217,6 +217,13 @@ def is_network_member(user: User | Any) -> bool:
     return is_network_admin(user) or bool(member_organisation_ids(user))
 
 
+def has_referral_role(user: User | Any) -> bool:
+    """Whether the user sends or receives referrals for at least one organisation (the workspace is theirs)."""
+    return any(
+        "send_referrals" in perms or "receive_referrals" in perms for perms in organisation_permissions(user).values()
+    )
+
+
 def requires_two_factor(user: User | Any) -> bool:
     """Roles that can read personal fields of referrals, and network administrators, must use TOTP."""
     if not _is_signed_in(user):

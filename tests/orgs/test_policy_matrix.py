@@ -300,3 +300,11 @@ def test_anonymous_visitors_see_an_address_only_when_it_is_not_confidential(db):
 
     assert policy.can(AnonymousUser(), Action.VIEW_ADDRESS, public)
     assert not policy.can(AnonymousUser(), Action.VIEW_ADDRESS, hidden)
+
+
+def test_only_staff_and_coordinators_have_the_referral_workspace(world):
+    organisations, _proposal, _elsewhere = world
+    expectations = {Role.COORDINATOR: True, Role.STAFF: True, Role.PEER: False, Role.VOLUNTEER: False}
+    for role, expected in expectations.items():
+        assert policy.has_referral_role(factories.member(organisations[OWN], role)) is expected, role
+    assert not policy.has_referral_role(factories.network_admin())

@@ -43,6 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_edit_profile": policy.can(user, Action.CHANGE_ORGANISATION, membership.organisation),
             "can_view_members": policy.can(user, Action.VIEW_MEMBERS, membership.organisation),
             "can_manage_members": policy.can(user, Action.MANAGE_MEMBERS, membership.organisation),
+            "can_manage_services": policy.can(user, Action.MANAGE_SERVICES, membership.organisation),
         }
         for membership in memberships
     ]
