@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "network.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -251,7 +250,8 @@ LOGIN_REDIRECT_URL = "orgs:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Passerelle"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at sign-in (so disabling a user can end them all); no per-request activity write.
+USERSESSIONS_TRACK_ACTIVITY = False
 # Coordinators and staff (who can read referral personal fields) must enrol in TOTP. Only the demo relaxes it.
 PASSERELLE_REQUIRE_TWO_FACTOR = env_bool("PASSERELLE_REQUIRE_TWO_FACTOR", True)
 
