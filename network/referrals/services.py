@@ -432,7 +432,7 @@ def _close_each(ids: list, status: str, kind: str, topic: str, now: datetime | N
     count = 0
     for referral_id in ids:
         with transaction.atomic():
-            referral = Referral.objects.select_for_update().select_related("consent").get(pk=referral_id)
+            referral = Referral.objects.select_for_update(of=("self",)).select_related("consent").get(pk=referral_id)
             if referral.status not in OPEN_STATUSES:
                 continue
             previous = referral.status

@@ -295,7 +295,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
-    "DESCRIPTION": "Organisations, partnerships and (later) referrals, resources and advocacy of the network.",
+    "DESCRIPTION": "Organisations, partnerships, the service directory and consent-based referrals of the network.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["network.api_schema.keep_only_our_api"],

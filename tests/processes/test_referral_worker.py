@@ -40,7 +40,8 @@ def _broker_unreachable() -> Iterator[None]:
     closed = f"redis://127.0.0.1:{free_port()}/0"
 
     def reconnect(url: str) -> None:
-        celery_app.pool.force_close_all()
+        # Drop the app's cached pools without closing them: kombu keeps producer pools in a registry keyed by
+        # broker address, and a closed one would be handed back when we point at the real broker again.
         celery_app.conf.broker_url = url
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
