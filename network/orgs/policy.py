@@ -377,17 +377,26 @@ def referral_personal_fields_visible_to(user: User | Any, referral: Any) -> froz
     return frozenset(consent.shared_fields) & frozenset(PersonalField.values)
 
 
-def visible_referrals(user: User | Any) -> QuerySet[Any]:
-    """Referrals sent or received by organisations where the user may send or receive them. Never for admins
-    through their admin role (they see counts only, through `referral_counts`)."""
+def visible_referrals(user: User | Any, *, direction: str | None = None) -> QuerySet[Any]:
+    """Referrals sent or received by organisations where the user may send or receive them.
+
+    `direction` narrows to "received" or "sent" in the query itself (one indexed condition instead of an OR, so
+    the planner finds an inbox page through the index). Network admins see counts only, never through this.
+    """
     from network.referrals.models import Referral
 
     perms = organisation_permissions(user)
     sending = [org_id for org_id, p in perms.items() if "send_referrals" in p]
     receiving = [org_id for org_id, p in perms.items() if "receive_referrals" in p]
+    if direction == "received":
+        condition = Q(receiver_organisation_id__in=receiving)
+    elif direction == "sent":
+        condition = Q(sender_organisation_id__in=sending)
+    else:
+        condition = Q(sender_organisation_id__in=sending) | Q(receiver_organisation_id__in=receiving)
     if not sending and not receiving:
         return Referral.objects.none()
-    return Referral.objects.filter(Q(sender_organisation_id__in=sending) | Q(receiver_organisation_id__in=receiving))
+    return Referral.objects.filter(condition)
 
 
 def _is_public_service(service: Service) -> bool:

@@ -131,7 +131,9 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [
-            models.Index(fields=["receiver_organisation", "status", "-created_at"], name="referral_inbox_idx"),
+            models.Index(fields=["receiver_organisation", "-created_at"], name="referral_inbox_idx"),
+            models.Index(fields=["receiver_organisation", "status", "-created_at"], name="referral_inbox_status_idx"),
+            models.Index(fields=["sender_organisation", "-created_at"], name="referral_sent_all_idx"),
             models.Index(fields=["sender_organisation", "status", "-created_at"], name="referral_sent_idx"),
             models.Index(fields=["status", "created_at"], name="referral_status_idx"),
             models.Index(fields=["closed_at"], name="referral_closed_idx", condition=Q(personal_data_erased_at=None)),

@@ -35,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     receivers = list(receiving_organisations(user))
     if not receivers and not sending_organisations(user).exists():
         return forbidden(request, NO_REFERRAL_ROLE)
-    referrals = policy.visible_referrals(user).filter(receiver_organisation__in=[org.pk for org in receivers])
+    referrals = policy.visible_referrals(user, direction="received")
     services = Service.objects.filter(organisation__in=[org.pk for org in receivers]).select_related("organisation")
     return _render_list(request, referrals, services, receivers, direction="received")
 
@@ -49,8 +49,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     senders = list(sending_organisations(user))
     if not senders and not receiving_organisations(user).exists():
         return forbidden(request, NO_REFERRAL_ROLE)
-    sender_ids = [org.pk for org in senders]
-    referrals = policy.visible_referrals(user).filter(sender_organisation__in=sender_ids)
+    referrals = policy.visible_referrals(user, direction="sent")
     # The services my organisations have sent to: one query, whatever the number of referrals.
     services = Service.objects.filter(pk__in=referrals.order_by().values("service_id")).select_related("organisation")
     return _render_list(request, referrals, services, senders, direction="sent")
