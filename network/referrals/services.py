@@ -57,6 +57,18 @@ PERSONAL_MODEL_FIELDS: dict[str, tuple[str, ...]] = {
 ERASABLE_MODEL_FIELDS = ("person_name", "contact_detail", "safe_times", "age_range", "needs")
 
 
+# From which states each action may start: the services enforce it, screens use it to offer only what is possible.
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    "accept": AWAITING_ANSWER,
+    "decline": AWAITING_ANSWER,
+    "redirect": AWAITING_ANSWER,
+    "set-appointment": (ReferralStatus.ACCEPTED, ReferralStatus.APPOINTMENT_SET),
+    "complete": (ReferralStatus.ACCEPTED, ReferralStatus.APPOINTMENT_SET),
+    "cancel": OPEN_STATUSES,
+    "withdraw-consent": OPEN_STATUSES,
+}
+
+
 class TransitionNotAllowed(ValidationError):
     """The referral is not in a state where this action is possible (the API answers 409)."""
 
@@ -171,14 +183,14 @@ def _validate_consent(consent: dict[str, Any]) -> None:
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, acting_user: User, note: str = "") -> Referral:
-    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=AWAITING_ANSWER)
+    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=ALLOWED_FROM["accept"])
     referral.answered_at = timezone.now()
     return _move(referral, ReferralStatus.ACCEPTED, EventKind.ACCEPTED, acting_user, note, "referrals.accepted")
 
 
 @transaction.atomic
 def referral_decline(*, referral: Referral, acting_user: User, reason: str, note: str = "") -> Referral:
-    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=AWAITING_ANSWER)
+    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=ALLOWED_FROM["decline"])
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     if reason == DeclineReason.OTHER and not note.strip():
@@ -192,7 +204,7 @@ def referral_decline(*, referral: Referral, acting_user: User, reason: str, note
 @transaction.atomic
 def referral_redirect(*, referral: Referral, acting_user: User, service: Service, note: str = "") -> Referral:
     """Send the referral on to another service of the same receiving organisation: the consent still holds."""
-    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=AWAITING_ANSWER)
+    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=ALLOWED_FROM["redirect"])
     if service.organisation_id != referral.receiver_organisation_id or not service.is_active:
         raise ValidationError({"service": _("Redirect only to another active service of your organisation.")})
     if service.pk == referral.service_id:
@@ -207,7 +219,7 @@ def referral_set_appointment(*, referral: Referral, acting_user: User, appointme
         referral,
         acting_user,
         Action.ANSWER_REFERRAL,
-        allowed=(ReferralStatus.ACCEPTED, ReferralStatus.APPOINTMENT_SET),
+        allowed=ALLOWED_FROM["set-appointment"],
     )
     if not isinstance(appointment_at, datetime):
         raise ValidationError({"appointment_at": _("Give the date and time of the appointment.")})
@@ -227,7 +239,7 @@ def referral_complete(*, referral: Referral, acting_user: User, outcome: str, no
         referral,
         acting_user,
         Action.ANSWER_REFERRAL,
-        allowed=(ReferralStatus.ACCEPTED, ReferralStatus.APPOINTMENT_SET),
+        allowed=ALLOWED_FROM["complete"],
     )
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
@@ -242,7 +254,7 @@ def referral_complete(*, referral: Referral, acting_user: User, outcome: str, no
 
 @transaction.atomic
 def referral_cancel(*, referral: Referral, acting_user: User, note: str = "") -> Referral:
-    referral = _locked_for(referral, acting_user, Action.MANAGE_SENT_REFERRAL, allowed=OPEN_STATUSES)
+    referral = _locked_for(referral, acting_user, Action.MANAGE_SENT_REFERRAL, allowed=ALLOWED_FROM["cancel"])
     referral.closed_at = timezone.now()
     return _move(referral, ReferralStatus.CANCELLED, EventKind.CANCELLED, acting_user, note, "referrals.cancelled")
 
@@ -250,7 +262,7 @@ def referral_cancel(*, referral: Referral, acting_user: User, note: str = "") ->
 @transaction.atomic
 def referral_withdraw_consent(*, referral: Referral, acting_user: User) -> Referral:
     """The person withdrew consent: the receiver loses the personal fields at once and is told without details."""
-    referral = _locked_for(referral, acting_user, Action.MANAGE_SENT_REFERRAL, allowed=OPEN_STATUSES)
+    referral = _locked_for(referral, acting_user, Action.MANAGE_SENT_REFERRAL, allowed=ALLOWED_FROM["withdraw-consent"])
     consent = referral.consent
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = acting_user
