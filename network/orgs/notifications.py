@@ -17,13 +17,14 @@ from network.accounts.models import User
 from network.outbox.handlers import handles
 from network.outbox.models import OutboxMessage
 
-from .models import Membership, Organisation, Partnership, Role
+from . import policy
+from .models import Membership, Organisation, Partnership
+from .policy import Action
 
 
 def _coordinators(organisation: Organisation) -> Iterable[User]:
-    return User.objects.filter(
-        is_active=True, memberships__organisation=organisation, memberships__role=Role.COORDINATOR
-    ).distinct()
+    """Who answers for the organisation's partnerships: decided by the policy."""
+    return policy.organisation_users_who_can(organisation, Action.PROPOSE_PARTNERSHIP)
 
 
 def send_templated_mail(*, recipients: Iterable[User], template: str, context: dict) -> int:

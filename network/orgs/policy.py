@@ -292,6 +292,16 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
     return False
 
 
+def can_change_membership(
+    user: User | Any, organisation: Organisation, *, role: str, current_role: str | None = None
+) -> bool:
+    """Coordinators manage their team; network administrators only appoint (or keep) coordinators at onboarding."""
+    if can(user, Action.MANAGE_MEMBERS, organisation):
+        return True
+    touches_only_coordinators = role == Role.COORDINATOR and current_role in (None, Role.COORDINATOR)
+    return touches_only_coordinators and can(user, Action.APPOINT_COORDINATOR, organisation)
+
+
 def require(user: User | Any, action: Action, obj: Any = None) -> None:
     """Raise AccessDenied unless `can(user, action, obj)`."""
     if not can(user, action, obj):

@@ -319,13 +319,8 @@ def _require_membership_change(
 ) -> None:
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
-    if policy.can(acting_user, Action.MANAGE_MEMBERS, organisation):
-        return
-    # Network administrators onboard an organisation by appointing its coordinators, and nothing more.
-    touches_only_coordinators = role == Role.COORDINATOR and current_role in (None, Role.COORDINATOR)
-    if touches_only_coordinators and policy.can(acting_user, Action.APPOINT_COORDINATOR, organisation):
-        return
-    raise policy.AccessDenied(_("You cannot manage the members of this organisation."))
+    if not policy.can_change_membership(acting_user, organisation, role=role, current_role=current_role):
+        raise policy.AccessDenied(_("You cannot manage the members of this organisation."))
 
 
 def _keep_one_coordinator(membership: Membership) -> None:
