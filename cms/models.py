@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
 
@@ -58,7 +60,77 @@ class OrganisationSpacePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.SpacesIndexPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "resources.ResourcePage", "advocacy.AdvocacyPage"]
 
     class Meta:
         verbose_name = _("organisation space")
+
+    def get_organisation(self):
+        """The organisation this space belongs to (the same for every translation of the space)."""
+        from network.orgs.models import Organisation
+
+        source_ids = type(self).objects.filter(translation_key=self.translation_key).values("pk")
+        return Organisation.objects.filter(space_page_id__in=source_ids).first()
+
+
+class OrganisationOwnedPage(models.Model):
+    """A page that belongs to the organisation whose space it sits in; the owner is recorded on save.
+
+    Storing it lets the access policy filter whole lists of pages in one query (visibility is decided per
+    organisation) instead of walking the tree for every row.
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._record_organisation()
+        return super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        self._record_organisation()
+        super().full_clean(*args, **kwargs)
+
+    def _record_organisation(self) -> None:
+        if self.organisation_id is not None or not self.path:
+            return
+        space = self._space_from_path()
+        if space is None:
+            raise ValidationError(_("This page must be created inside an organisation's space."))
+        self.organisation = space.get_organisation()
+
+    def _space_from_path(self) -> "OrganisationSpacePage | None":
+        """The nearest OrganisationSpacePage among the ancestors (its path is a prefix of ours)."""
+        steplen = Page.steplen
+        prefixes = [self.path[:length] for length in range(steplen, len(self.path), steplen)]
+        return OrganisationSpacePage.objects.filter(path__in=prefixes).order_by("-depth").first()
+
+
+class SafeImage(AbstractImage):
+    """Wagtail's image, re-encoded without metadata (EXIF, GPS, camera data) before it is stored (DESIGN rule 10)."""
+
+    admin_form_fields = Image.admin_form_fields
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True):
+            from cms.images import strip_file_metadata
+
+            strip_file_metadata(self)
+        return super().save(*args, **kwargs)
+
+
+class SafeRendition(AbstractRendition):
+    image = models.ForeignKey(SafeImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)

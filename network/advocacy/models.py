@@ -1,1 +1,281 @@
-"""Models of the advocacy app arrive with their issue; the app exists so ownership is clear from the start."""
+"""Shared advocacy: key messages co-signed by organisations, advocacy pages, the calendar of opportunities.
+
+Key messages are network-wide, translated like pages (wagtail-localize) and versioned (Wagtail revisions).
+An endorsement is an organisation's signature on a message (on all its translations at once: it points at the
+message's translation key). Who may sign, edit, propose or adopt is decided by the access policy.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page, RevisionMixin, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from cms.models import OrganisationOwnedPage
+
+
+class MessageStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    RETIRED = "retired", _("Retired")
+
+
+# Messages an organisation may sign (or keep signing).
+ENDORSABLE_STATUSES = (MessageStatus.PROPOSED, MessageStatus.ADOPTED)
+
+
+class KeyMessage(TranslatableMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    """A short shared statement with its argument, linked across themes and to supporting evidence."""
+
+    statement = models.CharField(_("statement"), max_length=300)
+    argument = RichTextField(_("argument"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="key_messages", verbose_name=_("themes"))
+    evidence = ParentalManyToManyField(
+        "resources.ResourcePage",
+        blank=True,
+        related_name="supported_messages",
+        verbose_name=_("supporting evidence"),
+        help_text=_("Library resources that support this message."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.DRAFT)
+    drafting_organisation = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="drafted_messages",
+        verbose_name=_("drafting organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    proposed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    adopted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    panels = [
+        FieldPanel("statement"),
+        FieldPanel("argument"),
+        FieldPanel("themes"),
+        FieldPanel("evidence"),
+    ]
+    search_fields = [
+        index.SearchField("statement"),
+        index.SearchField("argument"),
+        index.FilterField("status"),
+        index.FilterField("locale"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("key message")
+        verbose_name_plural = _("key messages")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class Endorsement(models.Model):
+    """An organisation's signature on a key message (all translations), until it is withdrawn."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message_key = models.UUIDField(_("message"), db_index=True, help_text="The key message's translation key.")
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="endorsements")
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    endorsed_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["endorsed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_key", "organisation"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="endorsement_one_active_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.message_key}"
+
+
+class SignatureKind(models.TextChoices):
+    PSEUDONYM = "pseudonym", _("A pseudonym")
+    COLLECTIVE = "collective", _("The organisation's name")
+    REAL_NAME = "real_name", _("My public name")
+
+
+class PageVisibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    NETWORK = "network", _("Network members only")
+
+
+class AdvocacyPageKind(models.TextChoices):
+    CAMPAIGN = "campaign", _("Campaign")
+    DOSSIER = "dossier", _("Dossier")
+
+
+class TestimonyBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Testimony"))
+    signed_as = blocks.CharBlock(
+        required=False,
+        max_length=80,
+        label=_("Signed as"),
+        help_text=_("A pseudonym or a collective's name. Never a real name unless its owner chose it."),
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Testimony")
+        template = "advocacy/blocks/testimony.html"
+
+
+class CallToActionBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"))
+    text = blocks.TextBlock(required=False, label=_("Text"))
+    link_url = blocks.URLBlock(required=False, label=_("Link"))
+    link_label = blocks.CharBlock(required=False, label=_("Link text"))
+
+    class Meta:
+        icon = "pick"
+        label = _("Call to action")
+        template = "advocacy/blocks/call_to_action.html"
+
+
+class AdvocacyBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(form_classname="title", label=_("Heading"))
+    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"], label=_("Paragraph"))
+    key_message = SnippetChooserBlock(
+        "advocacy.KeyMessage", label=_("Key message"), template="advocacy/blocks/key_message.html"
+    )
+    testimony = TestimonyBlock()
+    call_to_action = CallToActionBlock()
+    resource = blocks.PageChooserBlock(
+        page_type="resources.ResourcePage", label=_("Resource"), template="advocacy/blocks/resource.html"
+    )
+    image = ImageChooserBlock(label=_("Image"), template="advocacy/blocks/image.html")
+    quote = blocks.BlockQuoteBlock(label=_("Quote"))
+
+
+class AdvocacyPage(OrganisationOwnedPage, Page):
+    """A campaign or dossier carrying the shared messages, written in an organisation's space.
+
+    The byline is what the contributor chose (pseudonym, the organisation's name, or their public name); the
+    page owner and revision authors are never shown on the public site.
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=AdvocacyPageKind.choices, default=AdvocacyPageKind.CAMPAIGN
+    )
+    intro = models.TextField(_("introduction"), blank=True, max_length=800)
+    body = StreamField(AdvocacyBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
+    themes = ParentalManyToManyField(
+        "themes.Theme", blank=True, related_name="advocacy_pages", verbose_name=_("themes")
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=PageVisibility.choices, default=PageVisibility.PUBLIC
+    )
+    signature_kind = models.CharField(
+        _("sign as"), max_length=16, choices=SignatureKind.choices, default=SignatureKind.COLLECTIVE
+    )
+    signature_pseudonym = models.CharField(_("pseudonym"), max_length=80, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("signature_kind"), FieldPanel("signature_pseudonym")], heading=_("Signature")),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [FieldPanel("visibility"), FieldPanel("kind"), FieldPanel("themes")], heading=_("About this page")
+        ),
+        *Page.settings_panels,
+    ]
+    parent_page_types = ["cms.OrganisationSpacePage"]
+    subpage_types: list[str] = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("visibility"),
+        index.FilterField("organisation"),
+    ]
+
+    class Meta:
+        verbose_name = _("advocacy page")
+        verbose_name_plural = _("advocacy pages")
+
+
+class OpportunityLevel(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NATIONAL = "national", _("National")
+    INTERNATIONAL = "international", _("International")
+
+
+class AdvocacyOpportunity(ClusterableModel):
+    """A moment to carry the messages: a consultation, a hearing, a conference, a day of action."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    all_day = models.BooleanField(_("all day"), default=False)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=OpportunityLevel.choices)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, help_text=_("E.g. to send a contribution."))
+    key_messages = ParentalManyToManyField(
+        KeyMessage, blank=True, related_name="opportunities", verbose_name=_("key messages to bring")
+    )
+    organisations = ParentalManyToManyField(
+        "orgs.Organisation",
+        blank=True,
+        related_name="advocacy_opportunities",
+        verbose_name=_("organisations taking part"),
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Untick to show it to network members only.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("starts_at"), FieldPanel("ends_at"), FieldPanel("all_day"), FieldPanel("deadline")],
+            heading=_("When"),
+        ),
+        MultiFieldPanel([FieldPanel("place"), FieldPanel("online_url"), FieldPanel("level")], heading=_("Where")),
+        FieldPanel("key_messages"),
+        FieldPanel("organisations"),
+        FieldPanel("is_public"),
+    ]
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("advocacy opportunity")
+        verbose_name_plural = _("advocacy opportunities")
+
+    def __str__(self) -> str:
+        return self.title

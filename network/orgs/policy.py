@@ -75,6 +75,17 @@ class Action(StrEnum):
     DRAFT_RESOURCES = "draft_resources"
     ENDORSE_POSITIONS = "endorse_positions"
     CONTRIBUTE_ADVOCACY = "contribute_advocacy"
+    # Resource library (obj: a ResourcePage, or a Document for DOWNLOAD_DOCUMENT)
+    VIEW_RESOURCE = "view_resource"
+    DOWNLOAD_DOCUMENT = "download_document"
+    # Advocacy (obj: a KeyMessage, an AdvocacyPage or an AdvocacyOpportunity; endorsing: see `can_endorse`)
+    VIEW_KEY_MESSAGE = "view_key_message"
+    EDIT_KEY_MESSAGE = "edit_key_message"
+    PROPOSE_KEY_MESSAGE = "propose_key_message"
+    ADOPT_KEY_MESSAGE = "adopt_key_message"  # adopt or retire: the network's decision, taken by its admins
+    VIEW_ADVOCACY_PAGE = "view_advocacy_page"
+    VIEW_OPPORTUNITY = "view_opportunity"
+    MANAGE_OPPORTUNITY = "manage_opportunity"
     # Platform
     MANAGE_USERS = "manage_users"
     MANAGE_TAXONOMIES = "manage_taxonomies"
@@ -140,6 +151,8 @@ _NETWORK_ADMIN_ACTIONS: frozenset[Action] = frozenset(
         Action.MANAGE_USERS,
         Action.MANAGE_TAXONOMIES,
         Action.VIEW_ADDRESS,
+        Action.ADOPT_KEY_MESSAGE,
+        Action.MANAGE_OPPORTUNITY,
     }
 )
 _NEVER_FOR_NETWORK_ADMINS: frozenset[Action] = frozenset({Action.READ_REFERRAL_PERSONAL_DATA})
@@ -279,6 +292,8 @@ def can(user: User | Any, action: Action, obj: Any = None) -> bool:
 
     if isinstance(obj, Partnership):
         return _can_on_partnership(user, action, obj, admin=admin)
+    if _model_name(obj) in _CONTENT_RULES:
+        return _CONTENT_RULES[_model_name(obj)](user, action, obj, admin=admin)
     if isinstance(obj, Service):
         return _can_on_service(user, action, obj, admin=admin)
     if _is_referral(obj):
@@ -323,6 +338,145 @@ def _can_on_partnership(user: User | Any, action: Action, partnership: Partnersh
     if action == Action.END_PARTNERSHIP:
         return manages_proposer or manages_partner
     return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Library and advocacy content
+
+
+def _model_name(obj: Any) -> str:
+    meta = getattr(obj, "_meta", None)
+    return meta.label if meta is not None else ""
+
+
+def _may_see_by_visibility(user: User | Any, visibility: str, organisation_id: UUID | None, *, admin: bool) -> bool:
+    """public: everyone; network: network members; organisation: members of the owning organisation only."""
+    if visibility == "public":
+        return True
+    if visibility == "network":
+        return admin or is_network_member(user)
+    if visibility == "organisation":
+        return organisation_id is not None and organisation_id in member_organisation_ids(user)
+    return False
+
+
+def _edits_in_space(user: User | Any, organisation_id: UUID | None) -> bool:
+    """Members who draft in the organisation's space see its unpublished and restricted pages."""
+    perms = organisation_permissions(user).get(organisation_id, frozenset()) if organisation_id else frozenset()
+    return bool(perms & {"draft_resources", "publish_resources", "contribute_advocacy"})
+
+
+def _can_on_resource(user: User | Any, action: Action, page: Any, *, admin: bool) -> bool:
+    if action != Action.VIEW_RESOURCE:
+        return False
+    if not page.live:
+        return _edits_in_space(user, page.organisation_id)
+    return _may_see_by_visibility(user, page.visibility, page.organisation_id, admin=admin)
+
+
+def _can_on_advocacy_page(user: User | Any, action: Action, page: Any, *, admin: bool) -> bool:
+    if action != Action.VIEW_ADVOCACY_PAGE:
+        return False
+    if not page.live:
+        return _edits_in_space(user, page.organisation_id)
+    return _may_see_by_visibility(user, page.visibility, page.organisation_id, admin=admin)
+
+
+def _can_on_key_message(user: User | Any, action: Action, message: Any, *, admin: bool) -> bool:
+    """Drafts stay with the drafting organisation; proposed and retired messages with the network; adopted ones
+    are public. Contributors of the drafting organisation edit until adoption, its coordinators afterwards;
+    its coordinators propose; network admins adopt and retire."""
+    from network.advocacy.models import MessageStatus
+
+    perms = organisation_permissions(user).get(message.drafting_organisation_id, frozenset())
+    if action == Action.VIEW_KEY_MESSAGE:
+        if message.status == MessageStatus.ADOPTED:
+            return True
+        if message.status == MessageStatus.DRAFT:
+            return bool(perms)
+        return admin or is_network_member(user)
+    if action == Action.EDIT_KEY_MESSAGE:
+        if message.status in (MessageStatus.DRAFT, MessageStatus.PROPOSED):
+            return "contribute_advocacy" in perms
+        return message.status == MessageStatus.ADOPTED and "endorse_positions" in perms
+    if action == Action.PROPOSE_KEY_MESSAGE:
+        return message.status == MessageStatus.DRAFT and "endorse_positions" in perms
+    if action == Action.ADOPT_KEY_MESSAGE:
+        return admin
+    return False
+
+
+def _can_on_opportunity(user: User | Any, action: Action, opportunity: Any, *, admin: bool) -> bool:
+    if action == Action.VIEW_OPPORTUNITY:
+        return opportunity.is_public or admin or is_network_member(user)
+    if action == Action.MANAGE_OPPORTUNITY:
+        if admin:
+            return True
+        created_by_colleague = opportunity.created_by_id is not None and (
+            opportunity.created_by_id == user.pk
+            or any(
+                "endorse_positions" in organisation_permissions(user).get(org_id, frozenset())
+                for org_id in opportunity.organisations.values_list("pk", flat=True)
+            )
+        )
+        return created_by_colleague
+    return False
+
+
+def _can_on_document(user: User | Any, action: Action, document: Any, *, admin: bool) -> bool:
+    """A document is served to members of the organisation whose collection holds it, and to anyone who may see
+    a live page that uses it (attachment or body block). Anything else answers 404."""
+    if action != Action.DOWNLOAD_DOCUMENT:
+        return False
+    owner_ids = set(Organisation.objects.filter(collection_id=document.collection_id).values_list("pk", flat=True))
+    if owner_ids & member_organisation_ids(user):
+        return True
+    return any(can(user, _VIEW_ACTION_FOR_PAGE[_model_name(page)], page) for page in _pages_using(document))
+
+
+def _pages_using(document: Any) -> list[Any]:
+    """Live library and advocacy pages that reference the document (Wagtail's reference index)."""
+    from wagtail.models import Page, ReferenceIndex
+
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(
+            base_content_type=ReferenceIndex._get_base_content_type(Page)  # noqa: SLF001
+        )
+        .values_list("object_id", flat=True)
+    )
+    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids], live=True).specific()
+    return [page for page in pages if _model_name(page) in _VIEW_ACTION_FOR_PAGE]
+
+
+_VIEW_ACTION_FOR_PAGE: dict[str, Action] = {
+    "resources.ResourcePage": Action.VIEW_RESOURCE,
+    "advocacy.AdvocacyPage": Action.VIEW_ADVOCACY_PAGE,
+}
+
+_CONTENT_RULES = {
+    "resources.ResourcePage": _can_on_resource,
+    "advocacy.AdvocacyPage": _can_on_advocacy_page,
+    "advocacy.KeyMessage": _can_on_key_message,
+    "advocacy.AdvocacyOpportunity": _can_on_opportunity,
+    "wagtaildocs.Document": _can_on_document,
+}
+
+
+def can_endorse(user: User | Any, message: Any, organisation: Organisation) -> bool:
+    """Coordinators sign (or withdraw the signature of) a proposed or adopted message for their own organisation."""
+    from network.advocacy.models import ENDORSABLE_STATUSES
+
+    return (
+        message.status in ENDORSABLE_STATUSES
+        and organisation.is_active
+        and "endorse_positions" in organisation_permissions(user).get(organisation.pk, frozenset())
+    )
+
+
+def can_withdraw_endorsement(user: User | Any, organisation: Organisation) -> bool:
+    """A signature can be withdrawn whatever the message's status now, by the organisation's coordinators."""
+    return "endorse_positions" in organisation_permissions(user).get(organisation.pk, frozenset())
 
 
 def _is_referral(obj: Any) -> bool:
@@ -521,6 +675,54 @@ def referable_services(user: User | Any, sender: Organisation | None = None) -> 
         .exclude(organisation_id__in=senders)
         .filter(Q(referrals_from=ReferralsFrom.NETWORK) | Q(organisation_id__in=partner_ids))
     )
+
+
+def _visibility_condition(user: User | Any, *, with_organisation_level: bool) -> Q:
+    """The rows of a page model with `visibility` and `organisation` that this user may see (live ones)."""
+    condition = Q(visibility="public")
+    if is_network_admin(user) or is_network_member(user):
+        condition |= Q(visibility="network")
+    if with_organisation_level:
+        own = member_organisation_ids(user)
+        if own:
+            condition |= Q(visibility="organisation", organisation_id__in=own)
+    return condition
+
+
+def visible_resources(user: User | Any) -> QuerySet[Any]:
+    """Live resource pages (every locale) this user may see. Filter by locale at the call site."""
+    from network.resources.models import ResourcePage
+
+    return ResourcePage.objects.live().filter(_visibility_condition(user, with_organisation_level=True))
+
+
+def visible_advocacy_pages(user: User | Any) -> QuerySet[Any]:
+    from network.advocacy.models import AdvocacyPage
+
+    return AdvocacyPage.objects.live().filter(_visibility_condition(user, with_organisation_level=False))
+
+
+def visible_key_messages(user: User | Any) -> QuerySet[Any]:
+    """Adopted messages for everyone; proposed and retired ones for network members; drafts for their
+    drafting organisation's members."""
+    from network.advocacy.models import KeyMessage, MessageStatus
+
+    condition = Q(status=MessageStatus.ADOPTED)
+    if is_network_admin(user) or is_network_member(user):
+        condition |= Q(status__in=[MessageStatus.PROPOSED, MessageStatus.RETIRED])
+    own = [org_id for org_id, perms in organisation_permissions(user).items() if perms]
+    if own:
+        condition |= Q(status=MessageStatus.DRAFT, drafting_organisation_id__in=own)
+    return KeyMessage.objects.filter(condition)
+
+
+def visible_opportunities(user: User | Any) -> QuerySet[Any]:
+    from network.advocacy.models import AdvocacyOpportunity
+
+    queryset = AdvocacyOpportunity.objects.all()
+    if is_network_admin(user) or is_network_member(user):
+        return queryset
+    return queryset.filter(is_public=True)
 
 
 def visible_memberships(user: User | Any) -> QuerySet[Membership]:

@@ -1,1 +1,210 @@
-"""Models of the resources app arrive with their issue; the app exists so ownership is clear from the start."""
+"""The resource library: tools, guides and capitalisation material published by member organisations.
+
+Resource pages live in their organisation's page subtree (so Wagtail's page permissions decide who edits them);
+the library index lists them across organisations. Who may *see* a resource is decided by the access policy
+(`policy.visible_resources`, `policy.can(user, Action.VIEW_RESOURCE, page)`) from its visibility.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.models import OrganisationOwnedPage
+
+
+class ResourceKind(models.TextChoices):
+    TOOL = "tool", _("Tool")
+    GUIDE = "guide", _("Guide")
+    TRAINING_MODULE = "training_module", _("Training module")
+    GOOD_PRACTICE = "good_practice", _("Capitalisation: good practice")
+    LESSON_LEARNED = "lesson_learned", _("Capitalisation: lesson learned")
+    BROCHURE = "brochure", _("Brochure")
+    REPORT = "report", _("Report")
+    VIDEO = "video", _("Video")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    NETWORK = "network", _("Network members only")
+    ORGANISATION = "organisation", _("Own organisation only")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    SEX_WORKERS = "sex_workers", _("Sex workers and peers")
+    OUTREACH_STAFF = "outreach_staff", _("Outreach and social workers")
+    HEALTH_PROFESSIONALS = "health_professionals", _("Health professionals")
+    LEGAL_PROFESSIONALS = "legal_professionals", _("Lawyers and legal workers")
+    ORGANISATIONS = "organisations", _("Organisations and coordinators")
+    POLICY_MAKERS = "policy_makers", _("Policy makers and institutions")
+
+
+class Licence(models.TextChoices):
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    CC_BY_NC_SA = "cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"
+    CC0 = "cc0-1.0", "CC0 1.0"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+
+
+class LessonLearnedBlock(blocks.StructBlock):
+    context = blocks.TextBlock(label=_("Context"))
+    what_happened = blocks.TextBlock(label=_("What happened"))
+    lesson = blocks.TextBlock(label=_("Lesson learned"))
+
+    class Meta:
+        icon = "pick"
+        label = _("Lesson learned")
+        template = "resources/blocks/lesson_learned.html"
+
+
+class DownloadBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    caption = blocks.CharBlock(required=False, label=_("Caption"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Downloadable document")
+        template = "resources/blocks/download.html"
+
+
+class ResourceBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(form_classname="title", label=_("Heading"), template="resources/blocks/heading.html")
+    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h3", "h4"], label=_("Paragraph"))
+    key_takeaways = blocks.ListBlock(
+        blocks.CharBlock(label=_("Takeaway")), label=_("Key takeaways"), template="resources/blocks/key_takeaways.html"
+    )
+    quote = blocks.BlockQuoteBlock(label=_("Quote"))
+    lesson_learned = LessonLearnedBlock()
+    document = DownloadBlock()
+    video = EmbedBlock(label=_("Embedded video"), template="resources/blocks/video.html")
+
+
+class LibraryIndexPage(Page):
+    """The library: every resource the visitor may see, searchable and filterable, in the active language."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("library index")
+
+
+class ResourcePage(OrganisationOwnedPage, Page):
+    """A tool, guide or piece of capitalisation, published by an organisation in its own space."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ResourceKind.choices, default=ResourceKind.TOOL)
+    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="resources", verbose_name=_("themes"))
+    audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices, default=Audience.EVERYONE)
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Leave empty for material that is not country-specific.")
+    )
+    programme_context = models.TextField(_("programme context"), blank=True)
+    authoring_organisations = ParentalManyToManyField(
+        "orgs.Organisation",
+        blank=True,
+        related_name="authored_resources",
+        verbose_name=_("co-authoring organisations"),
+        help_text=_("Other organisations that wrote this resource with yours."),
+    )
+    licence = models.CharField(_("licence"), max_length=32, choices=Licence.choices, default=Licence.CC_BY)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    summary = models.TextField(_("summary"), max_length=600)
+    body = StreamField(ResourceBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.NETWORK,
+        help_text=_("Who may see this resource and download its documents."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label=_("Attachments")),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("visibility"),
+                FieldPanel("kind"),
+                FieldPanel("themes"),
+                FieldPanel("audience"),
+                FieldPanel("country"),
+                FieldPanel("programme_context"),
+                FieldPanel("authoring_organisations"),
+                FieldPanel("licence"),
+                FieldPanel("published_on"),
+                FieldPanel("last_reviewed_on"),
+            ],
+            heading=_("About this resource"),
+        ),
+        *Page.settings_panels,
+    ]
+    parent_page_types = ["cms.OrganisationSpacePage"]
+    subpage_types: list[str] = []
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("programme_context"),
+        index.AutocompleteField("summary"),
+        index.FilterField("kind"),
+        index.FilterField("visibility"),
+        index.FilterField("organisation"),
+        index.FilterField("country"),
+        index.FilterField("audience"),
+    ]
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        indexes = [models.Index(fields=["visibility", "organisation"], name="resource_visibility_org")]
+
+
+class ResourceAttachment(Orderable):
+    """A document attached to a resource (the body can also embed documents)."""
+
+    page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Defaults to the document's title."))
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+
+
+class ResourceDailyCount(models.Model):
+    """Views and downloads of a resource, one row per page (one language) and day. Never who."""
+
+    page = models.ForeignKey(ResourcePage, on_delete=models.CASCADE, related_name="daily_counts")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "day"], name="resource_count_one_row_per_day")]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.day}: {self.views} views, {self.downloads} downloads"

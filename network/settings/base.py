@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "network.notifications",
     "network.crypto",
     "network.referrals",
+    "network.themes",
     "network.resources",
     "network.advocacy",
     "cms",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_countries",
     # Accounts, sign-in, permissions
     "allauth",
     "allauth.account",
@@ -223,6 +225,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # allauth owns passwords
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAILIMAGES_IMAGE_MODEL = "cms.SafeImage"  # re-encoded without EXIF/GPS before storage
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # private collections must not be bypassed
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "epub", "mp4"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
