@@ -1,0 +1,246 @@
+"""Load test: locust, headless and bounded in time, against gunicorn on 127.0.0.1 with PostgreSQL and Redis.
+
+    .venv/bin/python benchmarks/load/run.py [--seconds 60] [--users 20] [--out benchmarks/load/results]
+
+Steps: create and migrate a dedicated database (passerelle_load), load the demo network (seed_demo), collect
+static files, start gunicorn with the production command of docker-compose.yml (2 sync workers) and production
+settings on plain HTTP, then run two phases against the same server in the same run:
+  1. the bare Django view alone (the yardstick of this machine),
+  2. the mix: anonymous library browsing and search, staff inbox and referral pages, API reads and writes.
+It writes results.json, results.md and results.png (requests per second and p50/p95/p99 per request kind) to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPOSITORY))
+
+from tests.processes.stack import compose_command  # noqa: E402  (the compose file's gunicorn command)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_load"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')  # a name from our own argument, not user input
+
+
+def environment(args: argparse.Namespace, static_root: str) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.load.settings",
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "SECRET_KEY": os.environ.get("LOAD_SECRET_KEY") or secrets.token_urlsafe(60),
+        "FIELD_ENCRYPTION_KEYS": os.environ.get("LOAD_FIELD_ENCRYPTION_KEYS") or Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_ROOT": static_root,
+        "DEMO_PASSWORD": "passerelle-demo",
+        "PYTHONPATH": str(REPOSITORY),
+    }
+
+
+def manage(env: dict[str, str], *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=REPOSITORY, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+PLAN_SCRIPT = r"""
+import json
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from rest_framework.authtoken.models import Token
+from network.orgs import policy
+from network.orgs.policy import Action
+from network.accounts.models import User
+
+plan = {"staff": [], "resources": []}
+receivers = [u for u in User.objects.filter(is_active=True) if policy.has_referral_role(u)]
+for user in receivers:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+        TOTP.activate(user, generate_totp_secret())
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    token, _ = Token.objects.get_or_create(user=user)
+    referrals = [str(pk) for pk in policy.visible_referrals(user).values_list("pk", flat=True)[:50]]
+    plan["staff"].append({"session": session.session_key, "token": token.key, "referrals": referrals})
+try:
+    from network.resources.models import ResourcePage
+    public = ResourcePage.objects.live().filter(visibility="public", locale__language_code="fr")
+    plan["resources"] = [page.url for page in public[:50]]
+except Exception:
+    pass
+print("PLAN=" + json.dumps(plan))
+"""
+
+
+def prepare(env: dict[str, str]) -> dict:
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_demo", "--quiet-logins")
+    manage(env, "collectstatic", "--no-input", "--clear")
+    output = manage(env, "shell", "-c", PLAN_SCRIPT)
+    line = next(line for line in output.splitlines() if line.startswith("PLAN="))
+    return json.loads(line.removeprefix("PLAN="))
+
+
+def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    argv = compose_command("web", bind=f"127.0.0.1:{port}")
+    process = subprocess.Popen(  # noqa: S603 — the compose file's own command
+        argv, cwd=REPOSITORY, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit(f"gunicorn did not answer; see {log}")
+
+
+def run_locust(env: dict[str, str], *, phase: str, port: int, seconds: int, users: int, out: Path) -> list[dict]:
+    prefix = out / phase
+    command = [
+        str(BIN / "locust"),
+        "-f", str(Path(__file__).with_name("locustfile.py")),
+        "--headless", "--host", f"http://127.0.0.1:{port}",
+        "--users", str(users), "--spawn-rate", str(users),
+        "--run-time", f"{seconds}s", "--stop-timeout", "5",
+        "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    subprocess.run(command, cwd=REPOSITORY, env={**env, "LOAD_PHASE": phase}, check=False, timeout=seconds + 120)  # noqa: S603
+    rows = []
+    with open(f"{prefix}_stats.csv", newline="") as file:
+        for row in csv.DictReader(file):
+            rows.append(
+                {
+                    "phase": phase,
+                    "name": row["Name"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"] or 0),
+                    "p95": float(row["95%"] or 0),
+                    "p99": float(row["99%"] or 0),
+                }
+            )
+    return rows
+
+
+def write_report(rows: list[dict], out: Path, args: argparse.Namespace) -> None:
+    summary = {"seconds": args.seconds, "users": args.users, "rows": rows}
+    (out / "results.json").write_text(json.dumps(summary, indent=2))
+    bare = next((r for r in rows if r["name"] == "bare Django view"), None)
+    lines = [
+        f"Load test: {args.users} users per phase, {args.seconds} s per phase, gunicorn 2 sync workers, "
+        "PostgreSQL + Redis, production settings over HTTP.",
+        "",
+        "| phase | request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['phase']} | {row['name']} | {row['requests']} | {row['failures']} | {row['rps']:.1f} | "
+            f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} |"
+        )
+    mixed = next((r for r in rows if r["phase"] == "mixed" and r["name"] == "Aggregated"), None)
+    if bare and mixed and mixed["rps"]:
+        ratio = mixed["rps"] / bare["rps"]
+        lines += ["", f"Mixed: {mixed['rps']:.1f} req/s; bare view: {bare['rps']:.1f} req/s (ratio {ratio:.2f})."]
+    (out / "results.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    plot(rows, out / "results.png")
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [r for r in rows if r["name"] != "Aggregated"]
+    names = [r["name"] for r in shown]
+    figure, (latency, throughput) = plt.subplots(1, 2, figsize=(14, 0.5 * len(names) + 2))
+    positions = range(len(names))
+    height = 0.27
+    for offset, key in ((-height, "p50"), (0, "p95"), (height, "p99")):
+        latency.barh([p + offset for p in positions], [r[key] for r in shown], height=height, label=key)
+    latency.set_yticks(list(positions), names)
+    latency.set_xlabel("latency (ms)")
+    latency.legend()
+    latency.invert_yaxis()
+    throughput.barh(list(positions), [r["rps"] for r in shown], color="tab:green")
+    throughput.set_yticks(list(positions), names)
+    throughput.set_xlabel("requests per second")
+    throughput.invert_yaxis()
+    figure.suptitle("Passerelle load test (gunicorn, PostgreSQL, Redis)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60, help="duration of each phase")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    parser.add_argument("--out", type=Path, default=REPOSITORY / "benchmarks" / "load" / "results")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    ensure_database(args.database_url)
+    with tempfile.TemporaryDirectory() as static_root:
+        env = environment(args, static_root)
+        plan = prepare(env)
+        env["LOAD_PLAN"] = json.dumps(plan)
+        port = free_port()
+        server = start_gunicorn(env, port, args.out / "gunicorn.log")
+        try:
+            rows = run_locust(env, phase="bare", port=port, seconds=args.seconds, users=args.users, out=args.out)
+            rows += run_locust(env, phase="mixed", port=port, seconds=args.seconds, users=args.users, out=args.out)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+    write_report(rows, args.out, args)
+
+
+if __name__ == "__main__":
+    main()
