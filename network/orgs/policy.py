@@ -268,6 +268,8 @@ def two_factor_missing(user: User | Any) -> bool:
 def can(user: User | Any, action: Action, obj: Any = None) -> bool:
     """Whether `user` may perform `action` on `obj` (an Organisation, a Partnership, a User or None)."""
     if not _is_signed_in(user):
+        if _model_name(obj) in _CONTENT_RULES:
+            return _CONTENT_RULES[_model_name(obj)](user, action, obj, admin=False)
         if isinstance(obj, Service):
             visible = _is_public_service(obj)
             if action == Action.VIEW_ADDRESS:

@@ -133,6 +133,10 @@ def organisation_provision_wagtail(*, organisation: Organisation) -> None:
             group, _created = Group.objects.get_or_create(name=f"{organisation.slug} · {suffix}")
             setattr(organisation, attribute, group)
         group.permissions.add(access_admin)
+        if suffix == "editors":  # "Translate this page" / "Sync translated pages" in the admin (wagtail-localize)
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label="wagtail_localize", codename="submit_translation")
+            )
         for codename in page_codenames:
             GroupPagePermission.objects.get_or_create(
                 group=group,
@@ -157,12 +161,13 @@ def _set_space_published(organisation: Organisation, *, published: bool, acting_
     """An inactive organisation's pages leave the public site; reactivating it republishes its space page."""
     if organisation.space_page_id is None:
         return
-    page = organisation.space_page.specific
-    if not published and page.live:
-        UnpublishPageAction(page, user=acting_user, include_descendants=True).execute(skip_permission_checks=True)
-    elif published and not page.live:
-        revision = page.save_revision(user=acting_user, log_action=True)
-        PublishPageRevisionAction(revision, user=acting_user).execute(skip_permission_checks=True)
+    source = organisation.space_page.specific
+    for page in [source, *source.get_translations().specific()]:  # every language's copy of the space
+        if not published and page.live:
+            UnpublishPageAction(page, user=acting_user, include_descendants=True).execute(skip_permission_checks=True)
+        elif published and not page.live:
+            revision = page.save_revision(user=acting_user, log_action=True)
+            PublishPageRevisionAction(revision, user=acting_user).execute(skip_permission_checks=True)
 
 
 def _spaces_index():

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "network.crypto",
     "network.referrals",
     "network.themes",
+    "network.translation",
     "network.resources",
     "network.advocacy",
     "cms",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "network.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "network.translation.middleware.MachineTranslationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -178,6 +180,10 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Machine pre-translation in the translation editor: MACHINE_TRANSLATOR=none|libretranslate|dummy (+ LIBRETRANSLATE_*).
+from network.translation.config import machine_translator_setting  # noqa: E402
+
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_setting(os.environ)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static and media files
