@@ -21,7 +21,7 @@ class HomePage(Page):
     body = StreamField(BodyBlock(), blank=True, use_json_field=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    subpage_types = ["cms.StandardPage", "cms.SpacesIndexPage"]
+    subpage_types = ["cms.StandardPage", "cms.SpacesIndexPage", "resources.LibraryIndexPage"]
     max_count = None
 
     class Meta:

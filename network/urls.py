@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,12 +8,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from network.accounts.views import admin_login
 from network.health import healthz
+from network.resources.views import serve_document
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     # Wagtail's own login would sign people in with a password alone: send them to allauth (two-factor) instead.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view, with our cache headers (never kept by a shared cache when restricted).
+    re_path(r"^documents/(\d+)/(.*)$", serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

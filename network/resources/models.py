@@ -7,17 +7,23 @@ the library index lists them across organisations. Who may *see* a resource is d
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.models import OrganisationOwnedPage
 
@@ -91,8 +97,11 @@ class ResourceBodyBlock(blocks.StreamBlock):
     video = EmbedBlock(label=_("Embedded video"), template="resources/blocks/video.html")
 
 
-class LibraryIndexPage(Page):
-    """The library: every resource the visitor may see, searchable and filterable, in the active language."""
+class LibraryIndexPage(RoutablePageMixin, Page):
+    """The library: every resource the visitor may see, searchable and filterable, in the active language.
+
+    It also serves the feeds of new public resources of its language: feed/rss/ and feed/atom/.
+    """
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -103,6 +112,59 @@ class LibraryIndexPage(Page):
 
     class Meta:
         verbose_name = _("library index")
+
+    def listing_locale(self) -> Locale:
+        """The locale of the active language when it exists, else the page's own (a library not yet translated)."""
+        try:
+            return Locale.objects.get_for_language(translation.get_language() or self.locale.language_code)
+        except (Locale.DoesNotExist, LookupError):
+            return self.locale
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from network.resources.search import library_search
+
+        context = super().get_context(request, *args, **kwargs)
+        results = library_search(request.user, request.GET, locale=self.listing_locale())
+        context.update(
+            form=results.form,
+            page_obj=results.page_obj,
+            resources=results.page_obj.object_list,
+            result_count=results.result_count,
+            is_filtered=results.is_filtered,
+            query=results.query,
+            listing_locale=results.locale,
+            feed_urls=self.feed_urls(request),
+        )
+        return context
+
+    @path("feed/rss/", name="feed_rss")
+    def feed_rss(self, request: HttpRequest) -> HttpResponse:
+        from network.resources.feeds import LatestResourcesFeed
+
+        return LatestResourcesFeed(self)(request)
+
+    @path("feed/atom/", name="feed_atom")
+    def feed_atom(self, request: HttpRequest) -> HttpResponse:
+        from network.resources.feeds import LatestResourcesAtomFeed
+
+        return LatestResourcesAtomFeed(self)(request)
+
+    def feed_urls(self, request: HttpRequest | None = None) -> dict[str, str]:
+        """The two feeds' addresses in the language being browsed, for <link rel="alternate"> in the page head."""
+        if request is not None and not getattr(request, "is_preview", False):
+            base = request.path  # the library as served (under the active language's prefix)
+        else:
+            base = self.get_url(request) or "/"
+        if not base.endswith("/"):
+            base += "/"
+        return {name: base + self.reverse_subpage(name) for name in ("feed_rss", "feed_atom")}
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated and not response.get("Content-Type", "").startswith("application/"):
+            # The listing depends on the member's organisations: never cached by a shared cache.
+            response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class ResourcePage(OrganisationOwnedPage, Page):
@@ -175,10 +237,51 @@ class ResourcePage(OrganisationOwnedPage, Page):
         index.FilterField("audience"),
     ]
 
+    # wagtail-localize copies these to every translation on sync (translators don't translate them).
+    override_translatable_fields = [SynchronizedField("themes"), SynchronizedField("authoring_organisations")]
+
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         indexes = [models.Index(fields=["visibility", "organisation"], name="resource_visibility_org")]
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    def content_locale(self) -> Locale:
+        """The language the content is written in: an alias (an untranslated copy) shows its source's text."""
+        if self.alias_of_id is not None:
+            source = Page.objects.filter(pk=self.alias_of_id).select_related("locale").first()
+            if source is not None:
+                return source.locale
+        return self.locale
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Answer 404 (as for a missing page) unless the policy lets the visitor see it; count the view."""
+        from network.orgs import policy
+        from network.orgs.policy import Action
+        from network.resources.services import resource_count_view
+
+        previewing = getattr(request, "is_preview", False)
+        # Previews come from the Wagtail admin, which has already checked that the editor may edit the page.
+        if not previewing and not policy.can(request.user, Action.VIEW_RESOURCE, self):
+            raise Http404
+        response = super().serve(request, *args, **kwargs)
+        if previewing or not self.is_public:
+            response["Cache-Control"] = "private, no-store"
+        elif request.user.is_authenticated:
+            response["Cache-Control"] = "private"
+        if not previewing and request.method == "GET":
+            resource_count_view(self)
+        return response
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from network.resources.views import resource_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(resource_page_context(self, request))
+        return context
 
 
 class ResourceAttachment(Orderable):

@@ -233,7 +233,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILIMAGES_IMAGE_MODEL = "cms.SafeImage"  # re-encoded without EXIF/GPS before storage
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # private collections must not be bypassed
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "epub", "mp4"]
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "epub", "mp4"]  # no svg/html/js
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]  # everything else downloads as an attachment
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True  # Content-Security-Policy: default-src 'none' on documents
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # shared passwords are stored in plain text
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -359,6 +361,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],  # Wagtail admin sets inline styles
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Embedded videos of library resources (privacy-enhanced hosts only).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

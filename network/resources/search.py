@@ -1,0 +1,169 @@
+"""Reading the library: which resources a visitor finds, with the filters and the full-text search.
+
+Everything starts from the access policy's selector (`policy.visible_resources`), so a search can never return a
+resource the visitor may not see; the filters narrow that set in SQL, then Wagtail's search (database backend,
+SQLite or PostgreSQL) ranks what is left. The number of queries does not depend on the number of resources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from wagtail.models import Locale
+
+from network.orgs import policy
+from network.resources.models import ResourceKind, ResourcePage
+from network.themes.models import Theme
+
+LIBRARY_PAGE_SIZE = 25
+FILTER_NAMES = ("q", "kind", "theme", "language", "organisation", "country")
+
+
+def language_name(code: str) -> str:
+    """The name of a content language in the interface language (from settings.LANGUAGES)."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search box and filters (GET). Choices come from what exists, so a stale value is ignored."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind of resource"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        themes: list[Theme],
+        organisations: list[tuple[str, str]],
+        country_codes: list[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["kind"].choices = every + list(ResourceKind.choices)
+        self.fields["theme"].choices = every + [(theme.slug, theme.label) for theme in themes]
+        self.fields["language"].choices = [("", _("This site's language"))] + [
+            (code, language_name(code)) for code, _name in settings.LANGUAGES
+        ]
+        self.fields["organisation"].choices = every + organisations
+        self.fields["country"].choices = every + sorted(
+            ((code, str(countries.name(code) or code)) for code in country_codes), key=lambda c: c[1].casefold()
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The valid, non-empty values (an invalid one, e.g. from an old link, is dropped rather than failing)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: str(cleaned[name]).strip() for name in FILTER_NAMES if cleaned.get(name)}
+
+
+@dataclass
+class LibraryResults:
+    form: LibraryFilterForm
+    page_obj: PaginatorPage
+    result_count: int
+    is_filtered: bool
+    locale: Locale | None
+    query: str
+
+
+def _filter_choices(visible: QuerySet[ResourcePage]) -> tuple[list[Theme], list[tuple[str, str]], list[str]]:
+    """Themes, organisations and countries to offer: two queries, whatever the number of resources."""
+    themes = list(Theme.objects.filter(is_active=True))
+    rows = visible.order_by().values_list("organisation__slug", "organisation__name", "country").distinct()
+    organisations: dict[str, str] = {}
+    country_codes: set[str] = set()
+    for slug, name, country in rows:
+        if slug:
+            organisations[slug] = name
+        if country:
+            country_codes.add(str(country))
+    ordered = sorted(organisations.items(), key=lambda item: item[1].casefold())
+    return themes, ordered, sorted(country_codes)
+
+
+def filter_resources(
+    resources: QuerySet[ResourcePage], filters: dict[str, str], *, locale: Locale | None
+) -> QuerySet[ResourcePage]:
+    """Narrow `resources` by locale, kind, theme slug, organisation slug (author or co-author) and country.
+
+    Without a language filter the listing shows everything in `locale`, including untranslated copies (aliases)
+    that a synchronised page tree holds; choosing a language shows only resources written in it.
+    """
+    language = filters.get("language")
+    if language:
+        locale = Locale.objects.filter(language_code=language).first()
+        # Written in that language: not an untranslated copy (alias) of a resource in another one
+        resources = resources.filter(alias_of__isnull=True)
+    if locale is None:
+        return resources.none()
+    resources = resources.filter(locale=locale)
+    if filters.get("kind"):
+        resources = resources.filter(kind=filters["kind"])
+    if filters.get("theme"):
+        tagged = ResourcePage.themes.through.objects.filter(theme__slug=filters["theme"]).values("resourcepage_id")
+        resources = resources.filter(pk__in=tagged)
+    if filters.get("organisation"):
+        slug = filters["organisation"]
+        co_authored = ResourcePage.authoring_organisations.through.objects.filter(organisation__slug=slug).values(
+            "resourcepage_id"
+        )
+        resources = resources.filter(Q(organisation__slug=slug) | Q(pk__in=co_authored))
+    if filters.get("country"):
+        resources = resources.filter(country=filters["country"])
+    return resources
+
+
+def with_listing_data(resources: QuerySet[ResourcePage]) -> QuerySet[ResourcePage]:
+    """What a library card shows, fetched in bulk: organisation, locale (an alias's source's too), themes."""
+    return resources.select_related("organisation", "locale", "alias_of__locale").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("sort_order", "slug"))
+    )
+
+
+def library_search(user: Any, data: Any, *, locale: Locale | None) -> LibraryResults:
+    """The resources `user` may see matching the GET `data`, paginated, in `locale` unless a language is chosen.
+
+    Filters are applied in SQL first (a pk subquery, which works with Wagtail's database search backend on
+    SQLite and PostgreSQL alike, including for the many-to-many theme filter); the text search ranks what remains.
+    """
+    visible = policy.visible_resources(user)
+    themes, organisations, country_codes = _filter_choices(visible)
+    form = LibraryFilterForm(data or None, themes=themes, organisations=organisations, country_codes=country_codes)
+    filters = form.filters()
+    matching = filter_resources(visible, filters, locale=locale)
+    query = filters.get("q", "")
+    if query:
+        candidates = with_listing_data(ResourcePage.objects.filter(pk__in=matching.values("pk")))
+        results: Any = candidates.search(query, order_by_relevance=True)
+    else:
+        results = with_listing_data(matching).order_by("-first_published_at", "-pk")
+    paginator = Paginator(results, LIBRARY_PAGE_SIZE)
+    page_obj = paginator.get_page(data.get("page") if data else None)
+    return LibraryResults(
+        form=form,
+        page_obj=page_obj,
+        result_count=paginator.count,
+        is_filtered=bool(filters),
+        locale=locale,
+        query=query,
+    )

@@ -1,0 +1,87 @@
+"""Library services: anonymous usage counters, and which page a document download belongs to.
+
+The counters say how much a resource is used, never by whom: one row per page and day with two integers, no user,
+no address, no session, no referrer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import get_language
+from wagtail.models import Page, ReferenceIndex
+
+from network.orgs import policy
+from network.orgs.policy import Action
+from network.resources.models import ResourceDailyCount, ResourcePage
+
+_ATTEMPTS = 3
+
+
+def _count(page: ResourcePage, field: str) -> None:
+    """Add one to today's `field` for `page`: an UPDATE with F() (atomic in the database), or the day's first row.
+
+    Two first requests of the day can race to create the row: the loser gets an IntegrityError (inside its own
+    savepoint, so the caller's transaction survives) and retries the UPDATE, which then finds the row.
+    """
+    today = timezone.localdate()
+    for _attempt in range(_ATTEMPTS):
+        updated = ResourceDailyCount.objects.filter(page_id=page.pk, day=today).update(**{field: F(field) + 1})
+        if updated:
+            return
+        try:
+            with transaction.atomic():
+                ResourceDailyCount.objects.create(page_id=page.pk, day=today, **{field: 1})
+            return
+        except IntegrityError:
+            continue
+
+
+def resource_count_view(page: ResourcePage) -> None:
+    """Record one view of a published resource (called when the page is served to a visitor, not in previews)."""
+    _count(page, "views")
+
+
+def resource_count_download(page: ResourcePage) -> None:
+    """Record one download of a document that `page` offers."""
+    _count(page, "downloads")
+
+
+def resource_counts(page: ResourcePage, *, days: int = 30) -> dict[str, int]:
+    """Views and downloads of `page` over the last `days` days (for the page's editors and the admin)."""
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    totals = {"views": 0, "downloads": 0}
+    for views, downloads in ResourceDailyCount.objects.filter(page=page, day__gte=since).values_list(
+        "views", "downloads"
+    ):
+        totals["views"] += views
+        totals["downloads"] += downloads
+    return totals
+
+
+def resource_pages_offering(document: Any) -> list[ResourcePage]:
+    """Live resource pages that reference `document` (attachments or body blocks), from Wagtail's reference index."""
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))  # noqa: SLF001
+        .values_list("object_id", flat=True)
+    )
+    ids = [int(pk) for pk in page_ids if str(pk).isdigit()]
+    return list(ResourcePage.objects.live().filter(pk__in=ids).select_related("locale").order_by("pk"))
+
+
+def download_page_for(user: Any, document: Any) -> ResourcePage | None:
+    """The resource a download is counted for: a page offering the document that the visitor may see, preferring
+    the one in the active language (translations usually share their documents)."""
+    visible = [page for page in resource_pages_offering(document) if policy.can(user, Action.VIEW_RESOURCE, page)]
+    if not visible:
+        return None
+    language = (get_language() or "").lower()
+    for page in visible:
+        if page.locale.language_code.lower() == language:
+            return page
+    return visible[0]

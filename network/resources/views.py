@@ -1,0 +1,88 @@
+"""Library views: what a resource page shows around its content, and the document download wrapper.
+
+Access is decided before we get here (ResourcePage.serve asks the policy; the `before_serve_document` hook guards
+documents); these functions only gather what the templates show, in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import get_language_info, get_supported_language_variant
+from wagtail.documents.views import serve as wagtail_document_serve
+
+from network.orgs import policy
+from network.orgs.policy import Action
+from network.resources.models import ResourcePage
+from network.resources.search import language_name
+from network.resources.services import resource_counts
+
+
+def language_direction(code: str) -> str:
+    """ "rtl" for right-to-left languages (Arabic), "ltr" otherwise."""
+    try:
+        return "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def _active_language() -> str:
+    language = translation.get_language() or ""
+    try:
+        return get_supported_language_variant(language)
+    except LookupError:
+        return language
+
+
+def resource_page_context(page: ResourcePage, request: HttpRequest) -> dict[str, Any]:
+    """Metadata, attachments, translations and the language notice of a resource page."""
+    user = request.user
+    content_locale = page.content_locale()
+    content_language = content_locale.language_code
+    active_language = _active_language()
+    source_pk = page.alias_of_id or page.pk
+    translations = [
+        {
+            "language": version.locale.language_code,
+            "name": language_name(version.locale.language_code),
+            "url": version.get_url(request),
+        }
+        for version in policy.visible_resources(user)
+        .filter(translation_key=page.translation_key, alias_of__isnull=True)
+        .exclude(pk=source_pk)
+        .exclude(locale=content_locale)
+        .select_related("locale")
+        .order_by("locale__language_code")
+    ]
+    organisation = page.organisation
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "co_authors": [org.name for org in page.authoring_organisations.order_by("name")],
+        "themes": list(page.themes.order_by("sort_order", "slug")),
+        "attachments": list(page.attachments.select_related("document").order_by("sort_order")),
+        "content_language": content_language,
+        "content_language_name": language_name(content_language),
+        "content_direction": language_direction(content_language),
+        "translations": translations,
+        "shown_in_other_language": content_language.lower() != active_language.lower(),
+        "requested_language_name": language_name(active_language),
+        "counts": None,
+    }
+    if organisation is not None and policy.can(user, Action.DRAFT_RESOURCES, organisation):
+        context["counts"] = resource_counts(page)
+    return context
+
+
+def serve_document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
+    """Wagtail's document view (access checked by our `before_serve_document` hook), with a cache policy:
+    a shared cache must never keep a document served to a signed-in member (it may be restricted), and
+    public ones are revalidated so that unpublishing takes effect at once."""
+    response = wagtail_document_serve.serve(request, document_id, document_filename)
+    if response.status_code == 200:
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        else:
+            response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,25 @@
+"""Wagtail hooks of the library: documents are served only to those the access policy allows, and counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from wagtail import hooks
+
+from network.orgs import policy
+from network.orgs.policy import Action
+from network.resources.services import download_page_for, resource_count_download
+
+
+@hooks.register("before_serve_document")
+def serve_document_only_to_allowed_visitors(document: Any, request: HttpRequest) -> None:
+    """404, exactly as for a missing document, unless the visitor may download it; then count the download for
+    the resource page the visitor may see (no one's identity is recorded)."""
+    if not policy.can(request.user, Action.DOWNLOAD_DOCUMENT, document):
+        raise Http404
+    if request.method != "GET":
+        return
+    page = download_page_for(request.user, document)
+    if page is not None:
+        resource_count_download(page)
