@@ -11,6 +11,7 @@ from network.orgs import services
 from network.orgs.demo import seed_demo_services
 from network.orgs.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipStatus, Role
 from network.referrals.demo import seed_demo_referrals
+from network.resources.demo import seed_demo_resources
 
 DEFAULT_DEMO_PASSWORD = "passerelle-demo"
 
@@ -147,8 +148,12 @@ class Command(BaseCommand):
                 self._partnership(organisations[proposer_slug], organisations[partner_slug], accepted)
             services_added = seed_demo_services()
             referrals_added = seed_demo_referrals()
+            resources_added = seed_demo_resources()
         if not options["quiet_logins"]:
-            self.stdout.write(f"Demo services added: {services_added}; demo referrals added: {referrals_added}.")
+            self.stdout.write(
+                f"Demo services added: {services_added}; demo referrals added: {referrals_added}; "
+                f"demo resources added: {resources_added}."
+            )
             self._print_logins(password)
 
     def _user(self, username: str, public_name: str, password: str) -> User:
