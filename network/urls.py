@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("network.orgs.api_urls")),
     path("api/v1/", include("network.referrals.api_urls")),
+    path("api/v1/", include("network.advocacy.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("me/", include("network.accounts.urls")),
     path("referrals/", include("network.referrals.urls")),
     path("notifications/", include("network.notifications.urls")),
+    path("", include("network.advocacy.calendar_urls")),
+    path("advocacy/", include("network.advocacy.urls")),
     path("", include("network.orgs.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -48,3 +48,26 @@ def space_organisation(context: dict[str, Any], space_page: Page) -> Organisatio
         .filter(space_page__translation_key=space_page.translation_key, is_active=True)
         .first()
     )
+
+
+@register.simple_tag
+def library_url() -> str:
+    """The library's address in the active language (its translation or alias), else the default language's.
+
+    Cached for five minutes per language: the navigation shows it on every page.
+    """
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+    from wagtail.models import Locale
+
+    from network.resources.models import LibraryIndexPage
+
+    language = get_language() or ""
+    key = f"passerelle:library-url:{language}"
+    url = cache.get(key)
+    if url is None:
+        libraries = LibraryIndexPage.objects.live()
+        page = libraries.filter(locale=Locale.get_active()).first() or libraries.first()
+        url = page.url if page is not None else ""
+        cache.set(key, url, 300)
+    return url

@@ -5,3 +5,6 @@ class AdvocacyConfig(AppConfig):
     name = "network.advocacy"
     label = "advocacy"
     verbose_name = "Advocacy"
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401  (registers outbox handlers)

@@ -8,10 +8,16 @@ message's translation key). Who may sign, edit, propose or adopt is decided by t
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -40,6 +46,7 @@ ENDORSABLE_STATUSES = (MessageStatus.PROPOSED, MessageStatus.ADOPTED)
 class KeyMessage(TranslatableMixin, RevisionMixin, index.Indexed, ClusterableModel):
     """A short shared statement with its argument, linked across themes and to supporting evidence."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     statement = models.CharField(_("statement"), max_length=300)
     argument = RichTextField(_("argument"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
     themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="key_messages", verbose_name=_("themes"))
@@ -78,6 +85,9 @@ class KeyMessage(TranslatableMixin, RevisionMixin, index.Indexed, ClusterableMod
         index.FilterField("locale"),
     ]
 
+    # The primary key is ours (a UUID), not an auto field: a translation's copy must get its own.
+    default_exclude_fields_in_copy = [*RevisionMixin.default_exclude_fields_in_copy, "id"]
+
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("key message")
         verbose_name_plural = _("key messages")
@@ -85,6 +95,24 @@ class KeyMessage(TranslatableMixin, RevisionMixin, index.Indexed, ClusterableMod
 
     def __str__(self) -> str:
         return self.statement
+
+    @property
+    def reference(self) -> str:
+        """A short reference for notifications and emails (the same for every translation; no text of the message)."""
+        return f"KM-{self.translation_key.hex[:8].upper()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("advocacy:message_detail", kwargs={"pk": self.pk})
+
+    def shared_source(self) -> KeyMessage:
+        """The translation that carries themes and evidence (wagtail-localize does not synchronise many-to-many
+        fields to translations): this one when it has any, else the message in the site's default language."""
+        if self.themes.exists() or self.evidence.exists():
+            return self
+        in_default_language = KeyMessage.objects.filter(
+            translation_key=self.translation_key, locale__language_code=settings.LANGUAGE_CODE
+        )
+        return in_default_language.exclude(pk=self.pk).first() or self
 
 
 class Endorsement(models.Model):
@@ -157,10 +185,27 @@ class CallToActionBlock(blocks.StructBlock):
         template = "advocacy/blocks/call_to_action.html"
 
 
+class KeyMessageChooserBlock(SnippetChooserBlock):
+    """Wagtail's snippet chooser block, able to load snippets with a UUID primary key.
+
+    ChooserBlock.bulk_to_python looks the stored ids (strings) up in `in_bulk`'s result, keyed by UUID objects, so
+    every key message would load as None (wagtail issues #6509, #10856). The ids are converted first. The stored
+    data is the same as SnippetChooserBlock's, so migrations keep naming that class.
+    """
+
+    def bulk_to_python(self, values: list[Any]) -> list[Any]:
+        to_python = self.model_class._meta.pk.to_python
+        return super().bulk_to_python([None if value is None else to_python(value) for value in values])
+
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.snippets.blocks.SnippetChooserBlock", args, kwargs
+
+
 class AdvocacyBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label=_("Heading"))
     paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"], label=_("Paragraph"))
-    key_message = SnippetChooserBlock(
+    key_message = KeyMessageChooserBlock(
         "advocacy.KeyMessage", label=_("Key message"), template="advocacy/blocks/key_message.html"
     )
     testimony = TestimonyBlock()
@@ -170,6 +215,14 @@ class AdvocacyBodyBlock(blocks.StreamBlock):
     )
     image = ImageChooserBlock(label=_("Image"), template="advocacy/blocks/image.html")
     quote = blocks.BlockQuoteBlock(label=_("Quote"))
+
+
+def key_message_link(message: KeyMessage) -> str:
+    """The address of a key message's page in the current language (/<lang>/advocacy/messages/<id>/)."""
+    try:
+        return message.get_absolute_url()
+    except NoReverseMatch:  # the messages' pages are not routed (yet): the address they will have
+        return f"/{get_language()}/advocacy/messages/{message.pk}/"
 
 
 class AdvocacyPage(OrganisationOwnedPage, Page):
@@ -220,6 +273,75 @@ class AdvocacyPage(OrganisationOwnedPage, Page):
     class Meta:
         verbose_name = _("advocacy page")
         verbose_name_plural = _("advocacy pages")
+
+    def clean(self) -> None:
+        super().clean()
+        self.signature_pseudonym = (self.signature_pseudonym or "").strip()
+        if self.signature_kind == SignatureKind.PSEUDONYM and not self.signature_pseudonym:
+            raise ValidationError({"signature_pseudonym": _("Write the pseudonym this page is signed with.")})
+
+    @property
+    def public_signature(self) -> str:
+        """The byline shown on the public site: what the contributor chose, never who they are.
+
+        A pseudonym, the organisation's name, or the owner's public name; the real name only when its owner
+        chose to show it. Whenever there is nothing safe to show, the organisation signs.
+        """
+        collective = self.organisation.name if self.organisation_id else ""
+        if self.signature_kind == SignatureKind.PSEUDONYM:
+            return self.signature_pseudonym or collective
+        if self.signature_kind == SignatureKind.REAL_NAME and self.owner_id:
+            owner = self.owner
+            if owner.show_real_name and owner.get_full_name():
+                return owner.get_full_name()
+            return owner.public_name or collective  # never the username or the email address
+        return collective
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == PageVisibility.PUBLIC
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Answer 404, exactly as for a missing page, to anyone the policy does not let see it."""
+        from network.orgs import policy
+
+        if not policy.can(request.user, policy.Action.VIEW_ADVOCACY_PAGE, self):
+            raise Http404
+        response = super().serve(request, *args, **kwargs)
+        if not self.is_public:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The page, and which of the messages and resources it embeds this visitor may see (two queries)."""
+        from network.orgs import policy
+
+        context = super().get_context(request, *args, **kwargs)
+        message_ids = {block.value.pk for block in self.body if block.block_type == "key_message" and block.value}
+        resource_ids = {block.value.pk for block in self.body if block.block_type == "resource" and block.value}
+        user = getattr(request, "user", None)
+        context["visible_message_ids"] = (
+            set(policy.visible_key_messages(user).filter(pk__in=message_ids).values_list("pk", flat=True))
+            if message_ids
+            else set()
+        )
+        for block in self.body:  # the block template links each message it may show
+            if block.block_type == "key_message" and block.value and block.value.pk in context["visible_message_ids"]:
+                block.value.link = key_message_link(block.value)
+        context["visible_resource_ids"] = (
+            set(policy.visible_resources(user).filter(pk__in=resource_ids).values_list("pk", flat=True))
+            if resource_ids
+            else set()
+        )
+        context["signature"] = self.public_signature
+        context["page_themes"] = list(self.themes.all())
+        return context
+
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        """Network-only pages stay out of the sitemap (their address and title are not public)."""
+        if not self.is_public:
+            return []
+        return super().get_sitemap_urls(request)
 
 
 class OpportunityLevel(models.TextChoices):
@@ -279,3 +401,8 @@ class AdvocacyOpportunity(ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The end cannot come before the start.")})

@@ -14,6 +14,7 @@ TOPIC_TEXTS = {
     "referrals.expired": _("A referral expired without an answer"),
     "referrals.reminder": _("A referral is waiting for your answer"),
     "referrals.message": _("New message on a referral"),
+    "advocacy.message_proposed": _("A key message was proposed to the network: you may sign it"),
 }
 
 

@@ -395,7 +395,7 @@ def _can_on_key_message(user: User | Any, action: Action, message: Any, *, admin
         if message.status == MessageStatus.ADOPTED:
             return True
         if message.status == MessageStatus.DRAFT:
-            return bool(perms)
+            return message.drafting_organisation_id in member_organisation_ids(user)
         return admin or is_network_member(user)
     if action == Action.EDIT_KEY_MESSAGE:
         if message.status in (MessageStatus.DRAFT, MessageStatus.PROPOSED):
@@ -712,7 +712,7 @@ def visible_key_messages(user: User | Any) -> QuerySet[Any]:
     condition = Q(status=MessageStatus.ADOPTED)
     if is_network_admin(user) or is_network_member(user):
         condition |= Q(status__in=[MessageStatus.PROPOSED, MessageStatus.RETIRED])
-    own = [org_id for org_id, perms in organisation_permissions(user).items() if perms]
+    own = member_organisation_ids(user)
     if own:
         condition |= Q(status=MessageStatus.DRAFT, drafting_organisation_id__in=own)
     return KeyMessage.objects.filter(condition)

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='KeyMessage',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('translation_key', models.UUIDField(default=uuid.uuid4, editable=False)),
                 ('statement', models.CharField(max_length=300, verbose_name='statement')),
                 ('argument', wagtail.fields.RichTextField(blank=True, verbose_name='argument')),

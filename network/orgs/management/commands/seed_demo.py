@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from network.accounts.models import User
+from network.advocacy.demo_messages import seed_demo_key_messages
 from network.orgs import services
 from network.orgs.demo import seed_demo_services
 from network.orgs.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipStatus, Role
@@ -149,10 +150,11 @@ class Command(BaseCommand):
             services_added = seed_demo_services()
             referrals_added = seed_demo_referrals()
             resources_added = seed_demo_resources()
+            key_messages_added = seed_demo_key_messages()
         if not options["quiet_logins"]:
             self.stdout.write(
                 f"Demo services added: {services_added}; demo referrals added: {referrals_added}; "
-                f"demo resources added: {resources_added}."
+                f"demo resources added: {resources_added}; demo key messages added: {key_messages_added}."
             )
             self._print_logins(password)
 

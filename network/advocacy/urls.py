@@ -1,0 +1,18 @@
+"""Advocacy screens, mounted under the language prefix at /<lang>/advocacy/."""
+
+from django.urls import path
+
+from .views import messages
+
+app_name = "advocacy"
+
+urlpatterns = [
+    path("messages/", messages.message_list, name="message_list"),
+    path("messages/new/", messages.message_create, name="message_create"),
+    path("messages/<uuid:pk>/", messages.message_detail, name="message_detail"),
+    path("messages/<uuid:pk>/edit/", messages.message_edit, name="message_edit"),
+    path("messages/<uuid:pk>/history/", messages.message_history, name="message_history"),
+    path("messages/<uuid:pk>/sign/", messages.message_sign, name="message_sign"),
+    path("messages/<uuid:pk>/withdraw-signature/", messages.message_withdraw, name="message_withdraw"),
+    path("messages/<uuid:pk>/<str:transition>/", messages.message_transition, name="message_transition"),
+]

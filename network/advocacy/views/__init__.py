@@ -1,0 +1,1 @@
+"""Screens of the advocacy app (key messages in `messages`)."""
