@@ -19,7 +19,13 @@ def strip_file_metadata(image: SafeImage) -> None:
     Width and height do not change: only metadata goes, the pixels stay (orientation applied).
     """
     original_name = image.file.name or "image"
+    already_stored = getattr(image.file, "_committed", False)
+    stored_name = image.file.name
+    image.file.open("rb")  # a file already in storage (a completed multiple upload) is opened first
     clean = strip_image_metadata(image.file)
+    image.file.close()
+    if already_stored and stored_name:
+        image.file.storage.delete(stored_name)  # the original, metadata included, must not stay behind
     extension = clean.name.rsplit(".", 1)[-1]
     stem = original_name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "image"
     clean.name = f"{stem}.{extension}"

@@ -122,7 +122,9 @@ class SafeImage(AbstractImage):
     admin_form_fields = Image.admin_form_fields
 
     def save(self, *args, **kwargs):
-        if self.file and not getattr(self.file, "_committed", True):
+        # New images always (a multiple upload completed later arrives with its file already stored), and any
+        # replaced file.
+        if self.file and (self._state.adding or not getattr(self.file, "_committed", True)):
             from cms.images import strip_file_metadata
 
             strip_file_metadata(self)

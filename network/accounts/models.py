@@ -34,6 +34,15 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         """The name others see: the real name only when the person chose it."""
-        if self.show_real_name and self.get_full_name():
-            return self.get_full_name()
+        real_name = self.real_name()
+        if self.show_real_name and real_name:
+            return real_name
         return self.public_name or self.username
+
+    def real_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        """What Wagtail's admin and its moderation emails show of a colleague: the chosen public name, so a peer
+        worker's real name never appears unless they chose to show it."""
+        return self.display_name

@@ -412,17 +412,33 @@ def _can_on_opportunity(user: User | Any, action: Action, opportunity: Any, *, a
     if action == Action.VIEW_OPPORTUNITY:
         return opportunity.is_public or admin or is_network_member(user)
     if action == Action.MANAGE_OPPORTUNITY:
-        if admin:
-            return True
-        created_by_colleague = opportunity.created_by_id is not None and (
-            opportunity.created_by_id == user.pk
-            or any(
-                "endorse_positions" in organisation_permissions(user).get(org_id, frozenset())
-                for org_id in opportunity.organisations.values_list("pk", flat=True)
-            )
-        )
-        return created_by_colleague
+        return admin or manageable_opportunities(user).filter(pk=opportunity.pk).exists()
     return False
+
+
+def may_add_opportunity(user: User | Any) -> bool:
+    """Network admins, and anyone who contributes to advocacy for an organisation, add opportunities."""
+    return is_network_admin(user) or _contributes_somewhere(user)
+
+
+def _contributes_somewhere(user: User | Any) -> bool:
+    return any("contribute_advocacy" in perms for perms in organisation_permissions(user).values())
+
+
+def manageable_opportunities(user: User | Any) -> QuerySet[Any]:
+    """Opportunities this user may edit: all for network admins; otherwise those they created (while they still
+    contribute for an organisation) and those where an organisation they coordinate takes part. One query."""
+    from network.advocacy.models import AdvocacyOpportunity
+
+    if is_network_admin(user):
+        return AdvocacyOpportunity.objects.all()
+    if not _is_signed_in(user):
+        return AdvocacyOpportunity.objects.none()
+    coordinated = [org_id for org_id, perms in organisation_permissions(user).items() if "endorse_positions" in perms]
+    condition = Q(organisations__in=coordinated) if coordinated else Q(pk__in=[])
+    if _contributes_somewhere(user):
+        condition |= Q(created_by=user)
+    return AdvocacyOpportunity.objects.filter(pk__in=AdvocacyOpportunity.objects.filter(condition).values("pk"))
 
 
 def _can_on_document(user: User | Any, action: Action, document: Any, *, admin: bool) -> bool:

@@ -155,6 +155,9 @@ def organisation_provision_wagtail(*, organisation: Organisation) -> None:
             )
         groups[suffix] = group
     organisation.save(update_fields=["collection", "space_page", "editors_group", "contributors_group"])
+    from .moderation import moderation_provision  # moderation builds on the groups made above
+
+    moderation_provision(organisation=organisation)
 
 
 def _set_space_published(organisation: Organisation, *, published: bool, acting_user: User) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import members, partnerships, public
+from .views import moderation as moderation_views
 
 app_name = "orgs"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("partnerships/", partnerships.partnership_list, name="partnerships"),
     path("partnerships/propose/", partnerships.partnership_propose, name="partnership_propose"),
     path("partnerships/<uuid:pk>/", partnerships.partnership_detail, name="partnership_detail"),
+    path("manage/<slug:slug>/moderation/", moderation_views.moderation_settings, name="moderation"),
     path(
         "partnerships/<uuid:pk>/<str:transition>/",
         partnerships.partnership_transition,

@@ -142,3 +142,6 @@ def register_service_log_actions(actions):
         ("orgs.service.verify", _("Mark service verified")),
     ):
         actions.register_action(action, label, label)
+
+
+from . import moderation  # noqa: E402, F401  (registers the orgs.moderation.* log actions)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "network.referrals",
     "network.themes",
     "network.translation",
+    "network.backups",
     "network.resources",
     "network.advocacy",
     "cms",
@@ -199,14 +200,21 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Backups: encrypted pg_dump (AES-256-GCM, keys newest first) and the erasure ledger kept outside the database,
+# replayed on restore so that erased personal data never comes back.
+BACKUP_ENCRYPTION_KEYS = env_list("BACKUP_ENCRYPTION_KEYS")
+ERASURE_LEDGER_PATH = os.environ.get("ERASURE_LEDGER_PATH", "")
+BACKUP_PG_BIN_DIR = os.environ.get("BACKUP_PG_BIN_DIR", "")
+
 # Cache: Redis where REDIS_URL is set, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis errors answer as cache misses: a dead Redis never fails a request (throttles, rate limits).
+            "BACKEND": "network.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -226,6 +234,7 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Passerelle"
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False  # moderation mail goes to the organisation's own moderators
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # allauth owns passwords
@@ -233,7 +242,19 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILIMAGES_IMAGE_MODEL = "cms.SafeImage"  # re-encoded without EXIF/GPS before storage
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # private collections must not be bypassed
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "epub", "mp4"]  # no svg/html/js
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+    "epub",
+    "mp4",
+]  # no svg/html/js
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]  # everything else downloads as an attachment
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True  # Content-Security-Policy: default-src 'none' on documents
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -327,11 +348,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
-    "socket_timeout": 3,
-    "socket_connect_timeout": 3,
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
     "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "30")),
     "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
-    "max_retries": 1,
+    "max_retries": 0,  # a retry would make the request wait again; the outbox relay retries instead
 }
 CELERY_TASK_PUBLISH_RETRY = False  # the outbox retries; a request never waits on a dead broker
 CELERY_BEAT_SCHEDULE = {

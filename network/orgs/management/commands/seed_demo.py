@@ -8,6 +8,7 @@ from django.db import transaction
 
 from network.accounts.models import User
 from network.advocacy.demo_messages import seed_demo_key_messages
+from network.advocacy.demo_pages import seed_demo_advocacy
 from network.orgs import services
 from network.orgs.demo import seed_demo_services
 from network.orgs.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipStatus, Role
@@ -151,10 +152,12 @@ class Command(BaseCommand):
             referrals_added = seed_demo_referrals()
             resources_added = seed_demo_resources()
             key_messages_added = seed_demo_key_messages()
+            advocacy_added = seed_demo_advocacy()
         if not options["quiet_logins"]:
             self.stdout.write(
                 f"Demo services added: {services_added}; demo referrals added: {referrals_added}; "
-                f"demo resources added: {resources_added}; demo key messages added: {key_messages_added}."
+                f"demo resources added: {resources_added}; demo key messages added: {key_messages_added}; "
+                f"demo advocacy pages and opportunities added: {advocacy_added}."
             )
             self._print_logins(password)
 
