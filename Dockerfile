@@ -25,10 +25,10 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(60))')"
         python manage.py collectstatic --noinput --verbosity 0 \
         && if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then python manage.py compilemessages --verbosity 0; fi'
 
-# Run as an unprivileged user that owns only the media directory.
+# Run as an unprivileged user that owns only the media directory and the erasure ledger's.
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin passerelle \
-    && mkdir -p /var/lib/passerelle/media \
-    && chown passerelle /var/lib/passerelle/media
+    && mkdir -p /var/lib/passerelle/media /var/lib/passerelle/ledger \
+    && chown passerelle /var/lib/passerelle/media /var/lib/passerelle/ledger
 USER passerelle
 
 EXPOSE 8000

@@ -28,7 +28,11 @@ _NOT_INHERITED = (
 
 
 def strong_keys() -> dict[str, str]:
-    return {"SECRET_KEY": secrets.token_urlsafe(60), "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "ERASURE_LEDGER_PATH": "/tmp/erasures.jsonl",  # noqa: S108
+    }
 
 
 def production_environment(**variables: str) -> dict[str, str]:

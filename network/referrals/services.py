@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.accounts.models import User
+from network.backups.ledger import erasure_ledger_record
 from network.orgs import policy
 from network.orgs.models import Organisation, Service
 from network.orgs.policy import Action
@@ -268,7 +269,7 @@ def referral_withdraw_consent(*, referral: Referral, acting_user: User) -> Refer
     consent.withdrawn_by = acting_user
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     referral.closed_at = timezone.now()
-    return _move(
+    referral = _move(
         referral,
         ReferralStatus.CONSENT_WITHDRAWN,
         EventKind.CONSENT_WITHDRAWN,
@@ -276,6 +277,8 @@ def referral_withdraw_consent(*, referral: Referral, acting_user: User) -> Refer
         "",
         "referrals.consent_withdrawn",
     )
+    erasure_ledger_record(kind="consent_withdrawn", referral_id=referral.id, at=consent.withdrawn_at)
+    return referral
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -392,6 +395,7 @@ def referral_erase_personal_data(*, referral: Referral, now: datetime | None = N
     ReferralEvent.objects.filter(referral=referral).exclude(note="").update(note="")
     ReferralMessage.objects.filter(referral=referral).update(body="", erased_at=now)
     _event(referral, EventKind.PERSONAL_DATA_ERASED, None, None)
+    erasure_ledger_record(kind="erased", referral_id=referral.id, at=now)
 
 
 def referrals_housekeeping() -> dict[str, int]:
@@ -454,6 +458,7 @@ def _close_each(ids: list, status: str, kind: str, topic: str, now: datetime | N
             if status == ReferralStatus.CONSENT_WITHDRAWN and referral.consent.withdrawn_at is None:
                 referral.consent.withdrawn_at = referral.closed_at
                 referral.consent.save(update_fields=["withdrawn_at"])
+                erasure_ledger_record(kind="consent_withdrawn", referral_id=referral.id, at=referral.closed_at)
             _event(referral, kind, None, None, from_status=previous, to_status=status)
             outbox_enqueue(topic=topic, object_id=referral.id)
             count += 1

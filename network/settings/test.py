@@ -21,3 +21,5 @@ AXES_FAILURE_LIMIT = 5
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWtleS1mb3ItcGFzc2VyZWxsZS10ZXM="]
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None  # tests choose their own backend
+ERASURE_LEDGER_PATH = ""  # tests that need the ledger set their own
+BACKUP_ENCRYPTION_KEYS: list[str] = []

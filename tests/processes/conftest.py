@@ -112,6 +112,7 @@ def stack_environment(tmp_path: Path, smtp_sink: SmtpSink) -> Callable[[str], di
             "STATIC_ROOT": str(tmp_path / "static"),
             "MEDIA_ROOT": str(tmp_path / "media"),
             "OUTBOX_RELAY_SECONDS": str(RELAY_SECONDS),
+            "ERASURE_LEDGER_PATH": str(tmp_path / "erasures.jsonl"),
         }
 
     return environment

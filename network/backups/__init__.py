@@ -1,0 +1,1 @@
+"""Encrypted database backups, and restores that keep erasures erased (the erasure ledger)."""
