@@ -234,6 +234,10 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Passerelle"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no email hash sent to a third party from admin pages
+# Wagtail 8.0.1's autosave can race with "Publish" on a new page (two posts, the second fails on the slug):
+# off until fixed upstream; editors save drafts explicitly.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False  # moderation mail goes to the organisation's own moderators
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
