@@ -7,6 +7,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (library filter choices, navigation links, throttles)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def api_in_english(client):
     """The API follows Accept-Language (the site's default is French); tests asserting messages ask for English."""

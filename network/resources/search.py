@@ -7,6 +7,7 @@ SQLite or PostgreSQL) ranks what is left. The number of queries does not depend 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,27 @@ def _filter_choices(visible: QuerySet[ResourcePage]) -> tuple[list[Theme], list[
     return themes, ordered, sorted(country_codes)
 
 
+FILTER_CHOICES_SECONDS = 300
+
+
+def _cached_filter_choices(
+    user: Any, visible: QuerySet[ResourcePage]
+) -> tuple[list[Theme], list[tuple[str, str]], list[str]]:
+    """The choices depend only on what the visitor may see (anonymous, network member, own organisations), and
+    reading them scans every visible resource: keep them a few minutes per such scope, not per person."""
+    from django.core.cache import cache
+
+    own = sorted(str(pk) for pk in policy.member_organisation_ids(user))
+    scope = "member:" + ",".join(own) if policy.is_network_member(user) else "public"
+    key = "passerelle:library-choices:" + hashlib.sha256(scope.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        _themes, organisations, country_codes = _filter_choices(visible)
+        cached = (organisations, country_codes)
+        cache.set(key, cached, FILTER_CHOICES_SECONDS)
+    return list(Theme.objects.filter(is_active=True)), *cached
+
+
 def filter_resources(
     resources: QuerySet[ResourcePage], filters: dict[str, str], *, locale: Locale | None
 ) -> QuerySet[ResourcePage]:
@@ -147,7 +169,7 @@ def library_search(user: Any, data: Any, *, locale: Locale | None) -> LibraryRes
     SQLite and PostgreSQL alike, including for the many-to-many theme filter); the text search ranks what remains.
     """
     visible = policy.visible_resources(user)
-    themes, organisations, country_codes = _filter_choices(visible)
+    themes, organisations, country_codes = _cached_filter_choices(user, visible)
     form = LibraryFilterForm(data or None, themes=themes, organisations=organisations, country_codes=country_codes)
     filters = form.filters()
     matching = filter_resources(visible, filters, locale=locale)
