@@ -63,7 +63,9 @@ def _degrading(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
         except _UNAVAILABLE as error:
             self._down_until = time.monotonic() + self._retry_after
             logger.warning(
-                "cache: Redis unavailable (%s); answering without it for %.0f s", type(error).__name__, self._retry_after
+                "cache: Redis unavailable (%s); answering without it for %.0f s",
+                type(error).__name__,
+                self._retry_after,
             )
             return fallback(*args, **kwargs)
 

@@ -25,6 +25,12 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/partnerships/",
         "/api/v1/partnerships/{id}/accept/",
         "/api/v1/me/",
+        "/api/v1/resources/",
+        "/api/v1/resources/{id}/",
+        "/api/v1/advocacy/messages/",
+        "/api/v1/advocacy/messages/{id}/endorse/",
+        "/api/v1/advocacy/messages/{id}/withdraw-endorsement/",
+        "/api/v1/advocacy/opportunities/",
     } <= paths
 
 

@@ -331,8 +331,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
-    "DESCRIPTION": "Organisations, partnerships, the service directory, consent-based referrals, the resource library and "
-    "shared advocacy (key messages, endorsements, opportunities) of the network.",
+    "DESCRIPTION": (
+        "Organisations, partnerships, the service directory, consent-based referrals, the resource library and "
+        "shared advocacy (key messages, endorsements, opportunities) of the network."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["network.api_schema.keep_only_our_api"],
