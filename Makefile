@@ -19,6 +19,7 @@ PYTEST_WORKERS ?= 0
 # `make run` runs its steps in order, even under -j.
 .NOTPARALLEL:
 .PHONY: help install run serve migrate seed messages test lint format check deploy-check clean
+.PHONY: audit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,8 +85,41 @@ deploy-check: install
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	FIELD_ENCRYPTION_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	ALLOWED_HOSTS=example.org \
+	ERASURE_LEDGER_PATH=/tmp/passerelle-erasures.jsonl \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# `make audit`: known vulnerabilities of the pinned requirements (pip-audit; PIP_AUDIT_SERVICE=osv to ask OSV
+# instead of PyPI), then bandit on our code (medium and high findings fail). pip-audit needs its vulnerability
+# service: where none answers (machines that reach only a package index), it audits nothing, and says so loudly
+# without failing; a known vulnerability always fails.
+PIP_AUDIT_SERVICE ?= pypi
+audit: install ## Known vulnerabilities in requirements.txt (pip-audit), security lint of network/ and cms/ (bandit)
+	@log=$$(mktemp); status=0; \
+	$(BIN)/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off --timeout 10 \
+		--vulnerability-service $(PIP_AUDIT_SERVICE) >"$$log" 2>&1 || status=$$?; \
+	pinned=$$(grep -cE '^[A-Za-z0-9._-]+==' requirements.txt); \
+	skipped=$$(grep -c 'could not be audited' "$$log" || true); \
+	if grep -qE 'Found [0-9]+ known vulnerabilit' "$$log"; then \
+		cat "$$log"; rm -f "$$log"; exit 1; \
+	elif [ "$$status" -ne 0 ] || [ "$$skipped" -ge "$$pinned" ]; then \
+		echo "pip-audit: WARNING: the $(PIP_AUDIT_SERVICE) vulnerability service did not answer: nothing was audited."; \
+		tail -n 3 "$$log"; \
+	else \
+		echo "pip-audit: no known vulnerabilities ($$skipped of $$pinned pinned packages could not be audited)."; \
+	fi; \
+	rm -f "$$log"
+	$(BIN)/bandit -r network cms -c pyproject.toml -q --severity-level medium
 
 clean: ## Remove caches (keeps .venv and db.sqlite3)
 	rm -rf .pytest_cache .ruff_cache static test-artifacts
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Backups (see README, "Backups"): encrypted with BACKUP_ENCRYPTION_KEYS; the erasure ledger is copied beside them.
+.PHONY: backup restore load
+backup: install ## Encrypted database backup into BACKUP_DIR (needs DATABASE_URL, BACKUP_ENCRYPTION_KEYS)
+	PYTHON=$(BIN)/python scripts/backup.sh
+restore: install ## Restore BACKUP=file into RESTORE_DATABASE_URL (a fresh database), replaying the erasure ledger
+	$(MANAGE) restore_database --input "$(BACKUP)" --database-url "$(RESTORE_DATABASE_URL)"
+
+load: install ## Load test (locust against gunicorn, PostgreSQL and Redis): LOAD_SECONDS=60 LOAD_USERS=20
+	$(BIN)/python benchmarks/load/run.py --seconds $${LOAD_SECONDS:-60} --users $${LOAD_USERS:-20}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from network.orgs import policy
@@ -51,3 +52,22 @@ class TwoFactorRequiredMiddleware:
             return True  # nothing to protect: the 404 page
         module = getattr(match.func, "__module__", "") or ""
         return module.startswith("allauth.") or match.url_name == "set_language"
+
+
+class PrivateResponsesMiddleware:
+    """Whatever a signed-in person (session or API token) is shown is theirs alone: never kept by a cache.
+
+    Views may set stricter headers themselves; this is the floor for every page and API answer, so a new screen
+    that shows members, notifications or personal data cannot be cached by forgetting a decorator.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # DRF sets the token's user here too
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_cache=True, no_store=True, must_revalidate=True, max_age=0)
+            response.headers.pop("Expires", None)
+        return response

@@ -30,6 +30,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
     SnippetChosenMultipleView,
     SnippetChosenView,
+    SnippetCreateView,
 )
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -229,7 +230,16 @@ class KeyMessageChosenMultipleView(SnippetChosenMultipleView):
         return policy.visible_key_messages(self.request.user).filter(pk__in=pks)
 
 
+class NoCreationInChooserView(SnippetCreateView):
+    """Key messages and opportunities are created through their services (policy, versions), never from a
+    chooser modal: the modal's create form answers 403 instead of failing."""
+
+    def can_create(self) -> bool:
+        return False
+
+
 class KeyMessageChooserViewSet(SnippetChooserViewSet):
+    create_view_class = NoCreationInChooserView
     choose_view_class = KeyMessageChooseView
     choose_results_view_class = KeyMessageChooseResultsView
     chosen_view_class = KeyMessageChosenView

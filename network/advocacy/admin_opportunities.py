@@ -21,6 +21,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
@@ -37,6 +38,7 @@ from network.orgs.models import Organisation
 from network.orgs.policy import Action
 
 from . import calendar
+from .admin_messages import NoCreationInChooserView
 from .models import AdvocacyOpportunity
 
 RELATION_FIELDS = ("key_messages", "organisations")
@@ -151,8 +153,13 @@ class OpportunityUsageView(UsageView):
         return _manageable(self.request)
 
 
+class OpportunityChooserViewSet(SnippetChooserViewSet):
+    create_view_class = NoCreationInChooserView
+
+
 class OpportunityViewSet(SnippetViewSet):
     model = AdvocacyOpportunity
+    chooser_viewset_class = OpportunityChooserViewSet
     icon = "date"
     menu_label = _("Advocacy calendar")
     menu_name = "advocacy-opportunities"

@@ -106,6 +106,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     """An advocacy opportunity. Key messages listed are only those you may see."""
 
     level = serializers.ChoiceField(choices=OpportunityLevel.choices, read_only=True)
+    online_url = serializers.CharField(read_only=True)  # "" when there is none: not a uri format
     key_messages = serializers.SerializerMethodField()
     organisations = OrganisationSummarySerializer(source="visible_organisations", many=True, read_only=True)
     calendar_url = serializers.SerializerMethodField()

@@ -93,6 +93,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     address = serializers.SerializerMethodField()
     my_role = serializers.SerializerMethodField()
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # Plain strings: an empty value is "" (an email/uri format in the schema would not allow it).
+    public_email = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
 
     class Meta:
         model = Organisation

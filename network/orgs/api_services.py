@@ -40,6 +40,9 @@ class ServiceSerializer(serializers.ModelSerializer):
     organisation = OrganisationSummarySerializer(read_only=True)
     category = ServiceCategorySerializer(read_only=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # Plain strings: an empty value is "" (an email/uri format in the schema would not allow it).
+    email = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
     location_type = serializers.CharField(
         source="public_location_type",
         read_only=True,

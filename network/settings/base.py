@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # ReDoc's files served from /static/, not a CDN
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "network.accounts.middleware.TwoFactorRequiredMiddleware",
+    "network.accounts.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "network.translation.middleware.MachineTranslationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +243,7 @@ WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False  # moderation mail goes to the organisation's own moderators
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # allauth owns passwords
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
@@ -339,6 +342,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["network.api_schema.keep_only_our_api"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ResourceKindEnum": "network.resources.models.ResourceKind",
         "ResourceVisibilityEnum": "network.resources.models.Visibility",

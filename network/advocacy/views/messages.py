@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from network.orgs import policy
 from network.orgs.forms import add_service_errors
@@ -48,6 +48,7 @@ TRANSITION_DONE = {
 # Reading
 
 
+@require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
     """Messages the visitor may see, in their language where translated, filtered by theme and status."""
     user = request.user

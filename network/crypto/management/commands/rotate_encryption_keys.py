@@ -52,9 +52,11 @@ def _raw_rows(model, columns, pks):
     pk_column = connection.ops.quote_name(model._meta.pk.column)
     cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     placeholders = ", ".join(["%s"] * len(pks))
+    # Identifiers are quoted by the backend and values are parameters.
+    query = f"SELECT {pk_column}, {cols} FROM {table} WHERE {pk_column} IN ({placeholders})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {pk_column}, {cols} FROM {table} WHERE {pk_column} IN ({placeholders})",  # noqa: S608
+            query,
             [model._meta.pk.get_db_prep_value(pk, connection) for pk in pks],
         )
         return [(row[0], row[1:]) for row in cursor.fetchall()]
