@@ -7,6 +7,65 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_migrated_state(django_db_setup, django_db_blocker):
+    """Keep what the migrations wrote, serialized, for the transactional tests to start from.
+
+    pytest-django serializes the test database only when the first test to use it asks for it; a run that starts
+    with an ordinary test leaves nothing for serialized rollback to reload, and every transactional test after the
+    first would find an empty database (no site, no home page).
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _MIGRATED_STATE.append(
+            getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+        )
+    yield
+
+
+_MIGRATED_STATE: list[str] = []  # the migrated data, serialized once per session
+
+
+@pytest.fixture(autouse=True)
+def _migrated_state_for_transactional_tests(request):
+    """A transactional test starts from the migrated data (Wagtail's root and home pages, site, locales).
+
+    Serialized rollback reloads that data before each such test, but only as it was serialized at the database's
+    creation: when an earlier test flushed the database in another way, the reload can find nothing to stand on.
+    Restore it then, so each transactional test is independent of the order the suite runs in.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("_django_db_helper")
+        from wagtail.models import Site
+
+        if not Site.objects.exists():
+            restore_migrated_state()
+    yield
+
+
+def restore_migrated_state() -> None:
+    """Empty the test database and reload what the migrations wrote (serialized when the database was created)."""
+    import json
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    serialized = getattr(connection, "_test_serialized_contents", None) or (
+        _MIGRATED_STATE[0] if _MIGRATED_STATE else None
+    )
+    if serialized is None:  # nothing was serialized: leave the database as it is
+        return
+    ContentType.objects.clear_cache()
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
+    # Content types first: loading pages and workflow tasks looks theirs up, and would create them otherwise.
+    content_types = [row for row in json.loads(serialized) if row["model"] == "contenttypes.contenttype"]
+    connection.creation.deserialize_db_from_string(json.dumps(content_types))
+    connection.creation.deserialize_db_from_string(serialized)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (library filter choices, navigation links, throttles)."""

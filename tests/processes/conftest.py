@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -11,11 +10,10 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 
 from network.celery import app as celery_app
+from tests.conftest import restore_migrated_state
 
 from .smtp_sink import SmtpSink
 from .stack import Process, compose_command, compose_environment, random_secret_key, start_process
@@ -57,16 +55,7 @@ def database_url_of_this_test() -> str:
 
 
 def _restore_migrated_state() -> None:
-    """Empty the test database and reload what the migrations wrote (serialized when the database was created)."""
-    serialized = getattr(connection, "_test_serialized_contents", None)
-    if serialized is None:  # nothing was serialized: leave the database as it is
-        return
-    ContentType.objects.clear_cache()
-    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
-    # Content types first: loading pages and workflow tasks looks theirs up, and would create them otherwise.
-    content_types = [row for row in json.loads(serialized) if row["model"] == "contenttypes.contenttype"]
-    connection.creation.deserialize_db_from_string(json.dumps(content_types))
-    connection.creation.deserialize_db_from_string(serialized)
+    restore_migrated_state()
 
 
 @pytest.fixture(scope="module", autouse=True)
