@@ -8,19 +8,24 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _serialized_migrated_state(django_db_setup, django_db_blocker):
+def _serialized_migrated_state(request, django_db_blocker):
     """Keep what the migrations wrote, serialized, for the transactional tests to start from.
 
     pytest-django serializes the test database only when the first test to use it asks for it; a run that starts
     with an ordinary test leaves nothing for serialized rollback to reload, and every transactional test after the
-    first would find an empty database (no site, no home page).
+    first would find an empty database (no site, no home page). Only when the run has database tests at all.
     """
-    from django.db import connection
+    from pytest_django.fixtures import _get_databases_for_setup
 
-    with django_db_blocker.unblock():
-        _MIGRATED_STATE.append(
-            getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
-        )
+    aliases, _serialized = _get_databases_for_setup(request.session.items)
+    if aliases:
+        from django.db import connection
+
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            _MIGRATED_STATE.append(
+                getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+            )
     yield
 
 

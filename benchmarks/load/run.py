@@ -197,7 +197,13 @@ def plot(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # Each request kind, and the mixed phase as a whole (what the server sustained, next to the bare view).
     shown = [r for r in rows if r["name"] != "Aggregated"]
+    shown += [
+        {**r, "name": "mixed traffic, all requests"}
+        for r in rows
+        if r["phase"] == "mixed" and r["name"] == "Aggregated"
+    ]
     names = [r["name"] for r in shown]
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(14, 0.5 * len(names) + 2))
     positions = range(len(names))
@@ -215,6 +221,11 @@ def plot(rows: list[dict], path: Path) -> None:
     figure.suptitle("Passerelle load test (gunicorn, PostgreSQL, Redis)")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
+
+
+def replot(out: Path) -> None:
+    """Draw results.png again from results.json (no new run)."""
+    plot(json.loads((out / "results.json").read_text())["rows"], out / "results.png")
 
 
 def main() -> None:

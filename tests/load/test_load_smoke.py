@@ -1,0 +1,55 @@
+"""The load test keeps running in CI: a short, bounded run of benchmarks/load/run.py (its real figures come from
+`make load`, see the closing notes), against gunicorn with PostgreSQL and Redis, must serve every kind of request
+without one failure and write its report and plot."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def _load_database_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):
+        return None
+    return url.rsplit("/", 1)[0] + "/passerelle_load_ci"
+
+
+@pytest.mark.processes
+def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(tmp_path):
+    database_url = _load_database_url()
+    if database_url is None:
+        pytest.skip("the load test needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL, as .ci/run does")
+    import psycopg
+
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute('DROP DATABASE IF EXISTS "passerelle_load_ci"')
+
+    # When the load test runs for a few seconds per phase
+    result = subprocess.run(
+        [sys.executable, "benchmarks/load/run.py", "--seconds", "6", "--users", "4", "--out", str(tmp_path)],
+        cwd=REPOSITORY,
+        env={**os.environ, "LOAD_DATABASE_URL": database_url, "LOAD_REDIS_URL": os.environ["REDIS_URL"]},
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
+    )
+
+    # Then it finished, every request kind was served, and nothing failed
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = json.loads((tmp_path / "results.json").read_text())["rows"]
+    kinds = {row["name"] for row in rows if row["name"] != "Aggregated"}
+    assert {"bare Django view", "library page", "library search", "resource page", "referral inbox",
+            "referral page", "API referrals list", "API resources list"} <= kinds  # fmt: skip
+    assert all(row["failures"] == 0 for row in rows), [row for row in rows if row["failures"]]
+    assert (tmp_path / "results.png").stat().st_size > 10_000
+    assert "ratio" in (tmp_path / "results.md").read_text()
