@@ -18,17 +18,17 @@ import itertools
 import os
 import pstats
 import random
-import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
+
+from benchmarks.common import ensure_database, timed  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench_library"
 TRANSLATED_SHARE = {"en": 0.20, "es": 0.10, "ar": 0.05}  # share of the resources translated into each locale
@@ -67,19 +67,6 @@ class Vocabulary:
         return " ".join(rng.choices(self.words, cum_weights=self.cum_weights, k=count))
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist (connecting to the server's `postgres` database)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')  # a name from our own argument, not user input
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
@@ -88,11 +75,6 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="measured requests per target")
     parser.add_argument("--skip-load", action="store_true", help="measure the database as it is (no migrate, no fill)")
     parser.add_argument("--profile", metavar="TEXT", help="cProfile the targets whose label contains TEXT")
-    parser.add_argument(
-        "--search-gin-index",
-        action="store_true",
-        help="add a GIN index on the search backend's (title || body) expression first (see benchmarks/README.md)",
-    )
     args = parser.parse_args()
 
     ensure_database(args.database_url)
@@ -110,8 +92,6 @@ def main() -> None:
     if not args.skip_load:
         call_command("migrate", verbosity=0, interactive=False)
         fill(args.resources, args.organisations)
-    if args.search_gin_index:
-        add_search_gin_index()
     measure(args.requests, args.profile)
 
 
@@ -379,19 +359,6 @@ def _index_for_search() -> None:
     print(f"  search index: {done} pages in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def add_search_gin_index() -> None:
-    """Wagtail's PostgreSQL search matches `title || body` of its index entries, which the per-column GIN indexes
-    it creates cannot serve: every search reads the whole index table. An index on the expression itself can."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE INDEX IF NOT EXISTS wagtailsearch_indexentry_title_body_gin "
-            "ON wagtailsearch_indexentry USING gin ((title || body))"
-        )
-        cursor.execute("ANALYZE wagtailsearch_indexentry")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The yardstick, and the URLs measured
 
@@ -406,15 +373,11 @@ def bare_view(request):
 
 
 def _urlpatterns():
-    from django.urls import include, path
+    from django.urls import path
 
     from network import urls
 
-    extra = [path("bench/bare/", bare_view)]
-    mounted = any(getattr(p, "urlconf_name", None) == "network.resources.api_urls" for p in urls.urlpatterns)
-    if not mounted:  # until network/urls.py mounts the library API
-        extra.append(path("api/v1/", include("network.resources.api_urls")))
-    return [*extra, *urls.urlpatterns]  # i18n_patterns cannot be include()d
+    return [path("bench/bare/", bare_view), *urls.urlpatterns]  # i18n_patterns cannot be include()d
 
 
 def __getattr__(name: str):
@@ -426,30 +389,6 @@ def __getattr__(name: str):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Measurement
-
-
-def timed(call: Callable[[], object], count: int) -> dict[str, float]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(5):
-        call()
-    walls, cpus, queries = [], [], []
-    for _ in range(count):
-        with CaptureQueriesContext(connection) as captured:
-            wall, cpu = time.perf_counter(), time.process_time()
-            call()
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-        queries.append(len(captured.captured_queries))
-    walls.sort()
-    return {
-        "p50": statistics.median(walls),
-        "p95": walls[max(int(len(walls) * 0.95) - 1, 0)],
-        "cpu": statistics.median(cpus),
-        "queries": max(queries),
-        "queries_min": min(queries),
-    }
 
 
 def measure(count: int, profile: str | None) -> None:

@@ -13,32 +13,19 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
+from benchmarks.common import ensure_database, timed  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench"
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist (connecting to the server's `postgres` database)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')  # a name from our own argument, not user input
 
 
 def main() -> None:
@@ -211,30 +198,6 @@ def __getattr__(name: str):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Measurement
-
-
-def timed(call: Callable[[], object], count: int) -> dict[str, float]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(5):
-        call()
-    walls, cpus, queries = [], [], []
-    for _ in range(count):
-        with CaptureQueriesContext(connection) as captured:
-            wall, cpu = time.perf_counter(), time.process_time()
-            call()
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-        queries.append(len(captured.captured_queries))
-    walls.sort()
-    return {
-        "p50": statistics.median(walls),
-        "p95": walls[int(len(walls) * 0.95) - 1],
-        "cpu": statistics.median(cpus),
-        "queries": max(queries),
-        "queries_min": min(queries),
-    }
 
 
 def measure(staff, organisation, count: int) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPOSITORY))
 
+from benchmarks.common import ensure_database  # noqa: E402
 from tests.processes.stack import compose_command  # noqa: E402  (the compose file's gunicorn command)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_load"
@@ -39,16 +40,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')  # a name from our own argument, not user input
 
 
 def environment(args: argparse.Namespace, static_root: str) -> dict[str, str]:

@@ -68,7 +68,7 @@ class KeyMessagePermissionPolicy(BasePermissionPolicy):
 
     def instances_user_has_any_permission_for(self, user: Any, actions: list[str]) -> QuerySet[KeyMessage]:
         if "change" in actions:
-            return editable_key_messages(user)
+            return policy.editable_key_messages(user)
         if "view" in actions:
             return policy.visible_key_messages(user)
         return KeyMessage.objects.none()
@@ -82,15 +82,6 @@ class KeyMessagePermissionPolicy(BasePermissionPolicy):
 # Registered at import, before anything asks Wagtail for this model's policy (or it would create a fallback one).
 if policy_registry.get_by_type(KeyMessage, fallback=False) is None:
     register_permission_policy(KeyMessage, KeyMessagePermissionPolicy(KeyMessage), exact_class=True)
-
-
-def editable_key_messages(user: Any) -> QuerySet[KeyMessage]:
-    """The visible messages the policy lets this user edit (decided message by message by `policy.can`)."""
-    if not policy.organisations_where(user, Action.CONTRIBUTE_ADVOCACY).exists():
-        return KeyMessage.objects.none()
-    candidates = policy.visible_key_messages(user).only("pk", "status", "drafting_organisation_id")
-    ids = [message.pk for message in candidates if policy.can(user, Action.EDIT_KEY_MESSAGE, message)]
-    return KeyMessage.objects.filter(pk__in=ids)
 
 
 class KeyMessageAdminForm(WagtailAdminModelForm):
@@ -121,7 +112,7 @@ def _values(form: KeyMessageAdminForm) -> dict[str, Any]:
 
 
 def _editable(request: Any) -> QuerySet[KeyMessage]:
-    return editable_key_messages(request.user)
+    return policy.editable_key_messages(request.user)
 
 
 class _ServiceErrorsMixin:

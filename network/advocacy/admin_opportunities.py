@@ -49,17 +49,17 @@ class OpportunityPermissionPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         if action in ("add", "change", "delete"):
-            return calendar.may_add_opportunity(user)
+            return policy.may_add_opportunity(user)
         return False  # "view": there is no inspect screen, the calendar is the place to read them
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: AdvocacyOpportunity) -> bool:
         if action in ("change", "delete"):
-            return calendar.may_add_opportunity(user) and policy.can(user, Action.MANAGE_OPPORTUNITY, instance)
+            return policy.may_add_opportunity(user) and policy.can(user, Action.MANAGE_OPPORTUNITY, instance)
         return False
 
     def instances_user_has_any_permission_for(self, user: Any, actions: list[str]) -> QuerySet[AdvocacyOpportunity]:
-        if {"change", "delete"} & set(actions) and calendar.may_add_opportunity(user):
-            return calendar.manageable_opportunities(user)
+        if {"change", "delete"} & set(actions) and policy.may_add_opportunity(user):
+            return policy.manageable_opportunities(user)
         return AdvocacyOpportunity.objects.none()
 
     def users_with_any_permission(self, actions: list[str]) -> QuerySet[User]:
@@ -91,9 +91,9 @@ def _service_values(form: OpportunityAdminForm) -> tuple[dict[str, Any], dict[st
 
 
 def _manageable(request: Any) -> QuerySet[AdvocacyOpportunity]:
-    if not calendar.may_add_opportunity(request.user):
+    if not policy.may_add_opportunity(request.user):
         return AdvocacyOpportunity.objects.none()
-    return calendar.manageable_opportunities(request.user)
+    return policy.manageable_opportunities(request.user)
 
 
 class _ServiceErrorsMixin:

@@ -53,14 +53,6 @@ UID_DOMAIN = "passerelle.advocacy"
 # Who may add and manage opportunities
 
 
-def may_add_opportunity(user: User | Any) -> bool:
-    return policy.may_add_opportunity(user)
-
-
-def manageable_opportunities(user: User | Any) -> QuerySet[AdvocacyOpportunity]:
-    return policy.manageable_opportunities(user)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Services
 
@@ -74,7 +66,7 @@ def opportunity_create(
     **fields: Any,
 ) -> AdvocacyOpportunity:
     """Add an opportunity to the calendar (anyone who contributes to advocacy for an organisation)."""
-    if not may_add_opportunity(acting_user):
+    if not policy.may_add_opportunity(acting_user):
         raise AccessDenied("Not allowed: add an advocacy opportunity.")
     _refuse_unknown(fields)
     opportunity = AdvocacyOpportunity(created_by=acting_user, **fields)

@@ -481,6 +481,36 @@ _CONTENT_RULES = {
 }
 
 
+def can_translate(user: User | Any, instance: Any) -> bool:
+    """Submitting content for translation, or syncing its translations, publishes in its owner's name: key
+    messages follow the rule for editing them; organisation pages (resources, advocacy pages, the space itself)
+    the rule for publishing for that organisation; the network's own pages (home, library) its administrators."""
+    if _model_name(instance) == "advocacy.KeyMessage":
+        return can(user, Action.EDIT_KEY_MESSAGE, instance)
+    organisation = getattr(instance, "organisation", None)
+    if organisation is None and hasattr(instance, "get_organisation"):  # an organisation's space page
+        organisation = instance.get_organisation()
+    if organisation is None:
+        return is_network_admin(user)
+    return can(user, Action.PUBLISH_RESOURCES, organisation)
+
+
+def editable_key_messages(user: User | Any) -> QuerySet[Any]:
+    """Key messages this user may edit (the EDIT_KEY_MESSAGE rule as one query): contributors of the drafting
+    organisation while draft or proposed, its coordinators once adopted."""
+    from network.advocacy.models import KeyMessage, MessageStatus
+
+    perms = organisation_permissions(user)
+    contributing = [org_id for org_id, p in perms.items() if "contribute_advocacy" in p]
+    coordinating = [org_id for org_id, p in perms.items() if "endorse_positions" in p]
+    if not contributing and not coordinating:
+        return KeyMessage.objects.none()
+    return KeyMessage.objects.filter(
+        Q(status__in=[MessageStatus.DRAFT, MessageStatus.PROPOSED], drafting_organisation_id__in=contributing)
+        | Q(status=MessageStatus.ADOPTED, drafting_organisation_id__in=coordinating)
+    )
+
+
 def can_endorse(user: User | Any, message: Any, organisation: Organisation) -> bool:
     """Coordinators sign (or withdraw the signature of) a proposed or adopted message for their own organisation."""
     from network.advocacy.models import ENDORSABLE_STATUSES

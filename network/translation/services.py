@@ -28,7 +28,6 @@ from wagtail_localize.strings import StringValue
 from wagtail_localize.views.edit_translation import apply_machine_translation
 
 from network.orgs import policy
-from network.orgs.policy import Action
 from network.translation.locales import content_language_codes
 
 
@@ -318,13 +317,5 @@ def _source_changed_at(instance: Any) -> datetime | None:
 
 
 def _require_may_translate(user: Any, instance: Any) -> None:
-    """Translating publishes in the organisation's name: the access policy's rule for editing that content."""
-    label = instance._meta.label
-    if label == "advocacy.KeyMessage":
-        policy.require(user, Action.EDIT_KEY_MESSAGE, instance)
-        return
-    organisation = getattr(instance, "organisation", None)
-    if organisation is not None:
-        policy.require(user, Action.PUBLISH_RESOURCES, organisation)
-        return
-    raise policy.AccessDenied(f"Not allowed: translate {label}.")
+    if not policy.can_translate(user, instance):
+        raise policy.AccessDenied(f"Not allowed: translate {instance._meta.label}.")

@@ -8,8 +8,6 @@ in its tree. These wrappers answer 404 unless the user may publish for the organ
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,31 +17,11 @@ from wagtail_localize.views.submit_translations import SubmitPageTranslationView
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from network.orgs import policy
-from network.orgs.policy import Action
-
-
-def may_translate(user: Any, instance: Any) -> bool:
-    """Whether `user` may submit `instance` (a page or a snippet) for translation, or sync its translations."""
-    if isinstance(instance, Page):
-        organisation = _page_organisation(instance.specific)
-        if organisation is None:  # the network's own pages (home, library index): its administrators
-            return policy.is_network_admin(user)
-        return policy.can(user, Action.PUBLISH_RESOURCES, organisation)
-    if instance._meta.label == "advocacy.KeyMessage":
-        return policy.can(user, Action.EDIT_KEY_MESSAGE, instance)
-    return policy.is_network_admin(user)
-
-
-def _page_organisation(page: Page) -> Any:
-    organisation = getattr(page, "organisation", None)
-    if organisation is None and hasattr(page, "get_organisation"):  # an organisation's space page
-        organisation = page.get_organisation()
-    return organisation
 
 
 def submit_page_translation(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = get_object_or_404(Page, pk=page_id)
-    if not may_translate(request.user, page):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not policy.can_translate(request.user, page):
         raise Http404
     return SubmitPageTranslationView.as_view()(request, page_id=page_id)
 
@@ -54,7 +32,7 @@ def submit_snippet_translation(request: HttpRequest, app_label: str, model_name:
     except LookupError as error:
         raise Http404 from error
     instance = get_object_or_404(model, pk=pk)
-    if not may_translate(request.user, instance):
+    if not policy.can_translate(request.user, instance):
         raise Http404
     return SubmitSnippetTranslationView.as_view()(request, app_label=app_label, model_name=model_name, pk=pk)
 
@@ -62,6 +40,7 @@ def submit_snippet_translation(request: HttpRequest, app_label: str, model_name:
 def update_translations(request: HttpRequest, translation_source_id: int) -> HttpResponse:
     source = get_object_or_404(TranslationSource, pk=translation_source_id)
     instance = source.get_source_instance()
-    if not may_translate(request.user, instance):
+    instance = getattr(instance, "specific", instance)
+    if not policy.can_translate(request.user, instance):
         raise Http404
     return UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)

@@ -54,7 +54,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "level": level,
             "is_member": policy.is_network_member(request.user),
-            "add_url": _add_url() if calendar.may_add_opportunity(request.user) else "",
+            "add_url": _add_url() if policy.may_add_opportunity(request.user) else "",
         },
     )
     _cache_for(request, response)
