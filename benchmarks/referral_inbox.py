@@ -62,8 +62,9 @@ def fill(total: int, organisation_count: int):
     from django.utils import timezone
 
     from network.accounts.models import User
+    from network.directory.models import Service, ServiceCategory
     from network.orgs import services as org_services
-    from network.orgs.models import Organisation, OrganisationKind, Role, Service, ServiceCategory
+    from network.orgs.models import Organisation, OrganisationKind, Role
     from network.referrals.models import Consent, Referral, ReferralEvent, ReferralStatus
 
     existing = Referral.objects.count()
@@ -207,7 +208,7 @@ def measure(staff, organisation, count: int) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from network.orgs import policy
+    from network.referrals import rules as referral_rules
     from network.referrals.models import Referral
     from network.referrals.services import ERASABLE_MODEL_FIELDS
 
@@ -228,7 +229,7 @@ def measure(staff, organisation, count: int) -> None:
 
     def selector(*, defer_personal: bool = False) -> object:
         user = type(staff).objects.get(pk=staff.pk)
-        queryset = policy.visible_referrals(user)
+        queryset = referral_rules.visible_referrals(user)
         if defer_personal:  # a list shows no personal field: not loading them saves 5 decryptions a row
             queryset = queryset.defer(*ERASABLE_MODEL_FIELDS)
         rows = (

@@ -5,3 +5,26 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        from network.orgs import signals
+
+        from . import rules, spaces
+
+        rules.register_rules()  # into the access policy core
+        # Translated copies of a space carry the space's permissions (see cms/spaces.py).
+        from wagtail.signals import copy_for_translation_done
+
+        from network.translation.signals import translated_page_saved
+
+        copy_for_translation_done.connect(spaces.on_copy_for_translation, dispatch_uid="translation-space-permissions")
+        translated_page_saved.connect(spaces.on_translated_page_saved, dispatch_uid="cms.translated_space_permissions")
+
+        # Each organisation's space follows the organisation (see cms/spaces.py).
+        signals.organisation_created.connect(spaces.on_organisation_created, dispatch_uid="cms.space_provision")
+        signals.organisation_profile_changed.connect(
+            spaces.on_organisation_profile_changed, dispatch_uid="cms.space_follow_profile"
+        )
+        signals.organisation_activity_changed.connect(
+            spaces.on_organisation_activity_changed, dispatch_uid="cms.space_set_published"
+        )

@@ -1,15 +1,48 @@
-"""Image metadata removal for every Wagtail image upload (admin, multiple upload, chooser, code)."""
+"""Image metadata removal: every Wagtail image upload (admin, multiple upload, chooser, code) and organisation logos.
+
+`strip_image_metadata` re-encodes any uploaded image without its metadata; `strip_file_metadata` applies it to a
+Wagtail image before it is stored.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+import secrets
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 from wagtail.utils.file import hash_filelike
-
-from network.orgs.services import strip_image_metadata
 
 if TYPE_CHECKING:
     from cms.models import SafeImage
+
+
+def strip_image_metadata(upload: Any) -> SimpleUploadedFile:
+    """Re-encode an uploaded image without its metadata (EXIF, GPS, camera data).
+
+    Raises ValidationError for a file Pillow cannot read or a format other than JPEG, PNG, GIF and WebP.
+    """
+    upload.seek(0)
+    try:
+        with Image.open(upload) as original:
+            original.load()
+            image_format = original.format or "PNG"
+            if image_format not in {"JPEG", "PNG", "GIF", "WEBP"}:
+                raise ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."))
+            upright = ImageOps.exif_transpose(original)  # keep the orientation the EXIF tag described
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # pixels only, no metadata
+            if upright.mode == "P" and upright.getpalette():
+                clean.putpalette(upright.getpalette())
+    except (OSError, SyntaxError) as error:
+        raise ValidationError(_("This file is not an image we can read.")) from error
+    buffer = io.BytesIO()
+    clean.save(buffer, format=image_format)
+    extension = {"JPEG": "jpg"}.get(image_format, image_format.lower())
+    name = f"{secrets.token_hex(8)}.{extension}"
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{extension}")
 
 
 def strip_file_metadata(image: SafeImage) -> None:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("network.orgs.api_urls")),
+    path("api/v1/", include("network.directory.api_urls")),
     path("api/v1/", include("network.referrals.api_urls")),
     path("api/v1/", include("network.advocacy.api_urls")),
     path("api/v1/", include("network.resources.api_urls")),
@@ -45,6 +46,7 @@ urlpatterns += i18n_patterns(
     # Wagtail's front-end login (private pages) would sign people in with a password alone: allauth instead.
     path("_util/login/", admin_login, name="frontend_login"),
     path("", include("network.orgs.urls")),
+    path("", include("network.directory.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
@@ -55,4 +57,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # The public directory in Open Referral HSDS 3.0, outside the language prefix (machine-readable, one address).
-urlpatterns += [path("hsds/", include("network.orgs.hsds_urls"))]
+urlpatterns += [path("hsds/", include("network.directory.hsds_urls"))]

@@ -75,11 +75,12 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from rest_framework.authtoken.models import Token
 from network.orgs import policy
-from network.orgs.policy import Action
+from network.referrals.rules import ReferralAction
+from network.referrals import rules as referral_rules
 from network.accounts.models import User
 
 plan = {"staff": [], "resources": []}
-receivers = [u for u in User.objects.filter(is_active=True) if policy.has_referral_role(u)]
+receivers = [u for u in User.objects.filter(is_active=True) if policy.can(u, ReferralAction.USE_REFERRAL_WORKSPACE)]
 for user in receivers:
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -90,7 +91,7 @@ for user in receivers:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     token, _ = Token.objects.get_or_create(user=user)
-    referrals = [str(pk) for pk in policy.visible_referrals(user).values_list("pk", flat=True)[:50]]
+    referrals = [str(pk) for pk in referral_rules.visible_referrals(user).values_list("pk", flat=True)[:50]]
     plan["staff"].append({"session": session.session_key, "token": token.key, "referrals": referrals})
 try:
     from network.resources.models import ResourcePage

@@ -1,6 +1,6 @@
 """Template helpers for the Wagtail site: which organisation spaces to list, and the organisation behind a space.
 
-Visibility is the access policy's (`visible_organisations`): a deactivated organisation's space is not listed.
+Visibility is the access policy's (`VIEW_ORGANISATION`): a deactivated organisation's space is not listed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from network.orgs import policy
 from network.orgs.models import Organisation
+from network.orgs.rules import OrganisationAction
 
 register = template.Library()
 
@@ -27,7 +28,7 @@ def organisation_spaces(context: dict[str, Any], index_page: Page) -> list[dict[
     user = getattr(request, "user", None)
     spaces = {page.translation_key: page for page in Page.objects.child_of(index_page).live().public()}
     organisations = (
-        policy.visible_organisations(user)
+        policy.visible(user, OrganisationAction.VIEW_ORGANISATION)
         .filter(is_active=True, space_page__translation_key__in=list(spaces))
         .select_related("space_page")
         .order_by("name")
@@ -44,7 +45,7 @@ def space_organisation(context: dict[str, Any], space_page: Page) -> Organisatio
     request = context.get("request")
     user = getattr(request, "user", None)
     return (
-        policy.visible_organisations(user)
+        policy.visible(user, OrganisationAction.VIEW_ORGANISATION)
         .filter(space_page__translation_key=space_page.translation_key, is_active=True)
         .first()
     )

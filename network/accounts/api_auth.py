@@ -15,7 +15,7 @@ class ActiveUserTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        from network.orgs import policy
+        from network.accounts import two_factor
 
         model = self.get_model()
         try:
@@ -27,7 +27,7 @@ class ActiveUserTokenAuthentication(TokenAuthentication):
             ) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is disabled."))
-        if policy.two_factor_missing(token.user):
+        if two_factor.two_factor_missing(token.user):
             # Valid credentials, not yet allowed: 403, not 401.
             raise exceptions.PermissionDenied(
                 _("Two-factor authentication must be set up for this account before using the API.")

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from . import rules
+
+        rules.register_rules()  # into the access policy core
         from . import signals  # noqa: F401

@@ -10,7 +10,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from network.orgs import policy
+from network.accounts import two_factor
 
 ALWAYS_ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz/")
 
@@ -21,7 +21,7 @@ class TwoFactorRequiredMiddleware:
     Pages send them to the enrolment page; the API answers 403 with the reason. Every allauth page (sign-out,
     re-authentication, the two-factor pages) and the language switch stay reachable, under any language
     prefix, since they are resolved rather than matched by path. The decision itself is the policy's
-    (`policy.two_factor_missing`), which the demo setting `PASSERELLE_REQUIRE_TWO_FACTOR` relaxes.
+    (`two_factor.two_factor_missing`), which the demo setting `PASSERELLE_REQUIRE_TWO_FACTOR` relaxes.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -33,7 +33,7 @@ class TwoFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not self._is_exempt(request.path_info)
-            and policy.two_factor_missing(user)
+            and two_factor.two_factor_missing(user)
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(

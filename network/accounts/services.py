@@ -6,6 +6,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -40,7 +41,7 @@ def user_sessions_end(*, user: User) -> int:
     return len(ended)
 
 
-def _session_store(session_key: str | None = None):
+def _session_store(session_key: str | None = None) -> SessionBase:
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
 
 
@@ -59,9 +60,10 @@ def _database_session_keys_of(user: User) -> set[str]:
 def user_deactivate(*, user: User, acting_user: User) -> None:
     """Disable `user` (network administrators only): they can no longer sign in, and their open sessions and
     API tokens end at once."""
+    from network.accounts.rules import AccountAction
     from network.orgs import policy
 
-    policy.require(acting_user, policy.Action.MANAGE_USERS, user)
+    policy.require(acting_user, AccountAction.MANAGE_USERS, user)
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])  # the pre_save hook ends sessions and tokens

@@ -14,9 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -44,8 +42,12 @@ from wagtail.snippets.views.snippets import (
 )
 
 from network.accounts.models import User
+from network.advocacy.rules import AdvocacyAction
+from network.core.service_errors import ServiceErrorsMixin
 from network.orgs import policy
-from network.orgs.policy import AccessDenied, Action
+from network.orgs import selectors as org_selectors
+from network.orgs.policy import AccessDenied
+from network.resources import rules as resource_rules
 
 from . import services
 from .models import KeyMessage
@@ -56,26 +58,26 @@ class KeyMessagePermissionPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         if action in ("add", "change"):
-            return policy.organisations_where(user, Action.CONTRIBUTE_ADVOCACY).exists()
+            return policy.organisations_where(user, AdvocacyAction.CONTRIBUTE_ADVOCACY).exists()
         return False  # "delete": messages are retired, never deleted; "publish", "lock": not used
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: KeyMessage) -> bool:
         if action == "change":
-            return policy.can(user, Action.EDIT_KEY_MESSAGE, instance)
+            return policy.can(user, AdvocacyAction.EDIT_KEY_MESSAGE, instance)
         if action == "view":
-            return policy.can(user, Action.VIEW_KEY_MESSAGE, instance)
+            return policy.can(user, AdvocacyAction.VIEW_KEY_MESSAGE, instance)
         return False
 
     def instances_user_has_any_permission_for(self, user: Any, actions: list[str]) -> QuerySet[KeyMessage]:
         if "change" in actions:
-            return policy.editable_key_messages(user)
+            return policy.visible(user, AdvocacyAction.EDIT_KEY_MESSAGE)
         if "view" in actions:
-            return policy.visible_key_messages(user)
+            return policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE)
         return KeyMessage.objects.none()
 
     def users_with_any_permission(self, actions: list[str]) -> QuerySet[User]:
         if {"add", "change"} & set(actions):
-            return policy.users_who_can(Action.CONTRIBUTE_ADVOCACY)
+            return org_selectors.users_who_can(AdvocacyAction.CONTRIBUTE_ADVOCACY)
         return User.objects.none()
 
 
@@ -93,12 +95,14 @@ class KeyMessageAdminForm(WagtailAdminModelForm):
         if "drafting_organisation" in self.fields:
             field = self.fields["drafting_organisation"]
             if self.instance._state.adding:
-                field.queryset = policy.organisations_where(self.for_user, Action.CONTRIBUTE_ADVOCACY).order_by("name")
+                field.queryset = policy.organisations_where(self.for_user, AdvocacyAction.CONTRIBUTE_ADVOCACY).order_by(
+                    "name"
+                )
             else:
                 field.queryset = field.queryset.filter(pk=self.instance.drafting_organisation_id)
                 field.disabled = True
         if "evidence" in self.fields:
-            self.fields["evidence"].queryset = policy.visible_resources(self.for_user).order_by("title")
+            self.fields["evidence"].queryset = resource_rules.visible_resources(self.for_user).order_by("title")
 
 
 def _values(form: KeyMessageAdminForm) -> dict[str, Any]:
@@ -112,30 +116,20 @@ def _values(form: KeyMessageAdminForm) -> dict[str, Any]:
 
 
 def _editable(request: Any) -> QuerySet[KeyMessage]:
-    return policy.editable_key_messages(request.user)
+    return policy.visible(request.user, AdvocacyAction.EDIT_KEY_MESSAGE)
 
 
-class _ServiceErrorsMixin:
-    """A service's refusal is shown on the form, and nothing is saved (the transaction rolls back)."""
+class _ServiceErrorsMixin(ServiceErrorsMixin):
+    """A service's refusal (invalid input, or the policy's AccessDenied) is shown on the form; nothing is saved."""
 
-    def form_valid(self, form: KeyMessageAdminForm) -> HttpResponse:
-        try:
-            return super().form_valid(form)
-        except AccessDenied as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, messages in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, messages)
-            else:
-                form.add_error(None, error.messages)
-        self.produced_error_message = self.get_error_message()
-        return self.form_invalid(form)
+    refusals = (AccessDenied,)
 
 
 class KeyMessageIndexView(IndexView):
     def get_base_queryset(self) -> QuerySet[KeyMessage]:
-        return policy.visible_key_messages(self.request.user).select_related("drafting_organisation", "locale")
+        return policy.visible(self.request.user, AdvocacyAction.VIEW_KEY_MESSAGE).select_related(
+            "drafting_organisation", "locale"
+        )
 
 
 class KeyMessageCreateView(_ServiceErrorsMixin, CreateView):
@@ -200,7 +194,7 @@ class _VisibleMessagesMixin:
     """The chooser (advocacy pages' key message block) lists and returns only messages the user may see."""
 
     def get_object_list(self) -> QuerySet[KeyMessage]:
-        return policy.visible_key_messages(self.request.user).select_related("locale")
+        return policy.visible(self.request.user, AdvocacyAction.VIEW_KEY_MESSAGE).select_related("locale")
 
 
 class KeyMessageChooseView(_VisibleMessagesMixin, ChooseView):
@@ -213,12 +207,12 @@ class KeyMessageChooseResultsView(_VisibleMessagesMixin, ChooseResultsView):
 
 class KeyMessageChosenView(SnippetChosenView):
     def get_object(self, pk: Any) -> KeyMessage:
-        return policy.visible_key_messages(self.request.user).get(pk=pk)
+        return policy.visible(self.request.user, AdvocacyAction.VIEW_KEY_MESSAGE).get(pk=pk)
 
 
 class KeyMessageChosenMultipleView(SnippetChosenMultipleView):
     def get_objects(self, pks: list[Any]) -> QuerySet[KeyMessage]:
-        return policy.visible_key_messages(self.request.user).filter(pk__in=pks)
+        return policy.visible(self.request.user, AdvocacyAction.VIEW_KEY_MESSAGE).filter(pk__in=pks)
 
 
 class NoCreationInChooserView(SnippetCreateView):

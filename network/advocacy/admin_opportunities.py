@@ -3,7 +3,7 @@
 Wagtail's generic views check permissions per model, not per object (wagtail issue #13314), so the listing and
 every object lookup are scoped to what the acting user may manage (anything else answers 404, as a missing one
 does), the form offers only the key messages the user may see and active organisations, and saving goes through
-`network.advocacy.calendar`'s services (which ask the policy again and write the audit log).
+`network.advocacy.services`' opportunity services (which ask the policy again and write the audit log).
 
 Importing this module registers everything (permission policy, viewset, log actions): `wagtail_hooks.py` imports it.
 """
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -33,11 +31,13 @@ from wagtail.snippets.views.snippets import (
 )
 
 from network.accounts.models import User
+from network.advocacy.rules import AdvocacyAction
+from network.core.service_errors import ServiceErrorsMixin
 from network.orgs import policy
+from network.orgs import selectors as org_selectors
 from network.orgs.models import Organisation
-from network.orgs.policy import Action
 
-from . import calendar
+from . import services
 from .admin_messages import NoCreationInChooserView
 from .models import AdvocacyOpportunity
 
@@ -49,23 +49,25 @@ class OpportunityPermissionPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         if action in ("add", "change", "delete"):
-            return policy.may_add_opportunity(user)
+            return policy.can(user, AdvocacyAction.ADD_OPPORTUNITY)
         return False  # "view": there is no inspect screen, the calendar is the place to read them
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: AdvocacyOpportunity) -> bool:
         if action in ("change", "delete"):
-            return policy.may_add_opportunity(user) and policy.can(user, Action.MANAGE_OPPORTUNITY, instance)
+            return policy.can(user, AdvocacyAction.ADD_OPPORTUNITY) and policy.can(
+                user, AdvocacyAction.MANAGE_OPPORTUNITY, instance
+            )
         return False
 
     def instances_user_has_any_permission_for(self, user: Any, actions: list[str]) -> QuerySet[AdvocacyOpportunity]:
-        if {"change", "delete"} & set(actions) and policy.may_add_opportunity(user):
-            return policy.manageable_opportunities(user)
+        if {"change", "delete"} & set(actions) and policy.can(user, AdvocacyAction.ADD_OPPORTUNITY):
+            return policy.visible(user, AdvocacyAction.MANAGE_OPPORTUNITY)
         return AdvocacyOpportunity.objects.none()
 
     def users_with_any_permission(self, actions: list[str]) -> QuerySet[User]:
         if not {"add", "change", "delete"} & set(actions):
             return User.objects.none()
-        return policy.users_who_can(Action.CONTRIBUTE_ADVOCACY)
+        return org_selectors.users_who_can(AdvocacyAction.CONTRIBUTE_ADVOCACY)
 
 
 # Registered at import, before anything asks Wagtail for this model's policy (or it would create a fallback one).
@@ -79,37 +81,25 @@ class OpportunityAdminForm(WagtailAdminModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "key_messages" in self.fields:
-            self.fields["key_messages"].queryset = policy.visible_key_messages(self.for_user).order_by("statement")
+            self.fields["key_messages"].queryset = policy.visible(
+                self.for_user, AdvocacyAction.VIEW_KEY_MESSAGE
+            ).order_by("statement")
         if "organisations" in self.fields:
             self.fields["organisations"].queryset = Organisation.objects.filter(is_active=True).order_by("name")
 
 
 def _service_values(form: OpportunityAdminForm) -> tuple[dict[str, Any], dict[str, Any]]:
-    values = {name: form.cleaned_data[name] for name in calendar.EDITABLE_FIELDS if name in form.cleaned_data}
+    values = {
+        name: form.cleaned_data[name] for name in services.OPPORTUNITY_EDITABLE_FIELDS if name in form.cleaned_data
+    }
     relations = {name: list(form.cleaned_data[name]) for name in RELATION_FIELDS if name in form.cleaned_data}
     return values, relations
 
 
 def _manageable(request: Any) -> QuerySet[AdvocacyOpportunity]:
-    if not policy.may_add_opportunity(request.user):
+    if not policy.can(request.user, AdvocacyAction.ADD_OPPORTUNITY):
         return AdvocacyOpportunity.objects.none()
-    return policy.manageable_opportunities(request.user)
-
-
-class _ServiceErrorsMixin:
-    """A service's refusal is shown on the form, and nothing is saved."""
-
-    def form_valid(self, form: OpportunityAdminForm) -> HttpResponse:
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, messages in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, messages)
-            else:
-                form.add_error(None, error.messages)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
+    return policy.visible(request.user, AdvocacyAction.MANAGE_OPPORTUNITY)
 
 
 class OpportunityIndexView(IndexView):
@@ -117,20 +107,20 @@ class OpportunityIndexView(IndexView):
         return _manageable(self.request).order_by("-starts_at")
 
 
-class OpportunityCreateView(_ServiceErrorsMixin, CreateView):
+class OpportunityCreateView(ServiceErrorsMixin, CreateView):
     def save_instance(self) -> AdvocacyOpportunity:
         values, relations = _service_values(self.form)
-        return calendar.opportunity_create(acting_user=self.request.user, **values, **relations)
+        return services.opportunity_create(acting_user=self.request.user, **values, **relations)
 
 
-class OpportunityEditView(_ServiceErrorsMixin, EditView):
+class OpportunityEditView(ServiceErrorsMixin, EditView):
     def get_queryset(self) -> QuerySet[AdvocacyOpportunity]:
         return _manageable(self.request)
 
     def save_instance(self) -> AdvocacyOpportunity:
         values, relations = _service_values(self.form)
         opportunity = AdvocacyOpportunity.objects.get(pk=self.object.pk)  # the form already wrote onto self.object
-        return calendar.opportunity_update(
+        return services.opportunity_update(
             opportunity=opportunity, acting_user=self.request.user, **values, **relations
         )
 
@@ -140,7 +130,7 @@ class OpportunityDeleteView(DeleteView):
         return _manageable(self.request)
 
     def delete_action(self) -> None:
-        calendar.opportunity_delete(opportunity=self.object, acting_user=self.request.user)
+        services.opportunity_delete(opportunity=self.object, acting_user=self.request.user)
 
 
 class OpportunityHistoryView(HistoryView):

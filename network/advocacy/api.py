@@ -36,9 +36,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from network.advocacy.rules import AdvocacyAction
+from network.core.service_errors import service_error_text
 from network.orgs import policy
 from network.orgs.api import ERROR_400, ERROR_403, ERROR_404, ErrorSerializer
 from network.orgs.models import Organisation
+from network.orgs.rules import OrganisationAction
 
 from . import services
 from .models import AdvocacyOpportunity, KeyMessage, MessageStatus, OpportunityLevel
@@ -68,7 +71,7 @@ def endorsement_errors() -> Iterator[None]:
     except policy.AccessDenied as error:
         raise ApiPermissionDenied(str(error)) from error
     except DjangoValidationError as error:  # TransitionNotAllowed, AlreadyEndorsed, NotEndorsed
-        raise EndorsementConflict(" ".join(str(message) for message in error.messages)) from error
+        raise EndorsementConflict(service_error_text(error)) from error
 
 
 class KeyMessageFilter(django_filters.FilterSet):
@@ -116,12 +119,12 @@ class KeyMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if self.action == "list":
             language = self.request.query_params.get("language")
             if language in dict(settings.LANGUAGES):
-                queryset = policy.visible_key_messages(user).filter(locale__language_code=language)
+                queryset = policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE).filter(locale__language_code=language)
             else:  # no language (or an unknown one, which the filter answers with 400)
                 queryset = services.key_messages_for_reading(user)
             queryset = queryset.order_by("-updated_at", "pk")
         else:
-            queryset = policy.visible_key_messages(user)
+            queryset = policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE)
         return queryset.select_related("drafting_organisation", "locale")
 
     def paginate_queryset(self, queryset: Any) -> list[KeyMessage] | None:
@@ -232,10 +235,12 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self) -> QuerySet[AdvocacyOpportunity]:
         user = self.request.user
-        messages = policy.visible_key_messages(user).order_by("statement")
-        organisations = policy.visible_organisations(user).filter(is_active=True).order_by("name")
+        messages = policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE).order_by("statement")
+        organisations = (
+            policy.visible(user, OrganisationAction.VIEW_ORGANISATION).filter(is_active=True).order_by("name")
+        )
         return (
-            policy.visible_opportunities(user)
+            policy.visible(user, AdvocacyAction.VIEW_OPPORTUNITY)
             .prefetch_related(
                 Prefetch("key_messages", queryset=messages, to_attr="visible_key_messages"),
                 Prefetch("organisations", queryset=organisations, to_attr="visible_organisations"),

@@ -7,4 +7,7 @@ class AdvocacyConfig(AppConfig):
     verbose_name = "Advocacy"
 
     def ready(self) -> None:
+        from . import rules
+
+        rules.register_rules()  # into the access policy core
         from . import notifications  # noqa: F401  (registers outbox handlers)

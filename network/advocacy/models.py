@@ -303,9 +303,10 @@ class AdvocacyPage(OrganisationOwnedPage, Page):
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Answer 404, exactly as for a missing page, to anyone the policy does not let see it."""
+        from cms.rules import PageAction
         from network.orgs import policy
 
-        if not policy.can(request.user, policy.Action.VIEW_ADVOCACY_PAGE, self):
+        if not policy.can(request.user, PageAction.VIEW_PAGE, self):
             raise Http404
         response = super().serve(request, *args, **kwargs)
         if not self.is_public:
@@ -314,14 +315,20 @@ class AdvocacyPage(OrganisationOwnedPage, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The page, and which of the messages and resources it embeds this visitor may see (two queries)."""
+        from network.advocacy.rules import AdvocacyAction
         from network.orgs import policy
+        from network.resources import rules as resource_rules
 
         context = super().get_context(request, *args, **kwargs)
         message_ids = {block.value.pk for block in self.body if block.block_type == "key_message" and block.value}
         resource_ids = {block.value.pk for block in self.body if block.block_type == "resource" and block.value}
         user = getattr(request, "user", None)
         context["visible_message_ids"] = (
-            set(policy.visible_key_messages(user).filter(pk__in=message_ids).values_list("pk", flat=True))
+            set(
+                policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE)
+                .filter(pk__in=message_ids)
+                .values_list("pk", flat=True)
+            )
             if message_ids
             else set()
         )
@@ -329,7 +336,7 @@ class AdvocacyPage(OrganisationOwnedPage, Page):
             if block.block_type == "key_message" and block.value and block.value.pk in context["visible_message_ids"]:
                 block.value.link = key_message_link(block.value)
         context["visible_resource_ids"] = (
-            set(policy.visible_resources(user).filter(pk__in=resource_ids).values_list("pk", flat=True))
+            set(resource_rules.visible_resources(user).filter(pk__in=resource_ids).values_list("pk", flat=True))
             if resource_ids
             else set()
         )

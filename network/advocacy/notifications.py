@@ -5,10 +5,10 @@ The notification carries the message's reference and a link; the statement itsel
 
 from __future__ import annotations
 
+from network.advocacy.rules import AdvocacyAction
 from network.i18n import unprefixed_reverse
 from network.notifications.services import notify
-from network.orgs import policy
-from network.orgs.policy import Action
+from network.orgs import selectors as org_selectors
 from network.outbox.handlers import handles
 from network.outbox.models import OutboxMessage
 
@@ -21,7 +21,7 @@ def key_message_proposed(message: OutboxMessage) -> None:
     """Every coordinator (those who sign for their organisation) may now read the proposal and sign it."""
     key_message = KeyMessage.objects.get(pk=message.object_id)
     notify(
-        users=policy.users_who_can(Action.ENDORSE_POSITIONS),
+        users=org_selectors.users_who_can(AdvocacyAction.ENDORSE_POSITIONS),
         topic=message.topic,
         object_id=str(message.pk),  # one outbox message is one event
         reference=key_message.reference,

@@ -1,4 +1,4 @@
-"""Every change to a key message or an endorsement goes through these functions.
+"""Every change to a key message, an endorsement or an opportunity of the calendar goes through these functions.
 
 Each one asks the access policy, checks the message is in a state where the change is possible, writes the change
 in one transaction with its version (a Wagtail revision carrying the acting user) and its audit-log entry, and
@@ -24,16 +24,19 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 from wagtail.models import Locale, Revision
 
 from network.accounts.models import User
+from network.advocacy.rules import AdvocacyAction, Signature
 from network.orgs import policy
 from network.orgs.models import Organisation
-from network.orgs.policy import AccessDenied, Action
+from network.orgs.policy import AccessDenied, Actor
 from network.outbox.services import outbox_enqueue
+from network.resources import rules as resource_rules
 from network.themes.models import Theme
 
-from .models import ENDORSABLE_STATUSES, Endorsement, KeyMessage, MessageStatus
+from .models import ENDORSABLE_STATUSES, AdvocacyOpportunity, Endorsement, KeyMessage, MessageStatus
 
 TOPIC_MESSAGE_PROPOSED = "advocacy.message_proposed"
 
@@ -68,7 +71,7 @@ def key_message_create(
     locale: Any = None,
 ) -> KeyMessage:
     """A new draft drafted by `organisation` (its contributors: coordinators, staff, peers), with a first version."""
-    if not policy.can(acting_user, Action.CONTRIBUTE_ADVOCACY, organisation):
+    if not policy.can(acting_user, AdvocacyAction.CONTRIBUTE_ADVOCACY, organisation):
         raise AccessDenied(_("Only contributors of this organisation can draft its key messages."))
     message = KeyMessage(
         statement=statement,
@@ -98,7 +101,7 @@ def key_message_update(*, message: KeyMessage, acting_user: User, **changes: Any
         raise ValueError(f"Not editable: {sorted(unknown)}")
     message = _locked(message)
     _require_visible(acting_user, message)
-    if not policy.can(acting_user, Action.EDIT_KEY_MESSAGE, message):
+    if not policy.can(acting_user, AdvocacyAction.EDIT_KEY_MESSAGE, message):
         raise AccessDenied(_("You cannot edit this key message."))
     for name in ("statement", "argument"):
         if name in changes:
@@ -123,7 +126,7 @@ def key_message_propose(*, message: KeyMessage, acting_user: User) -> KeyMessage
     message = _locked(message)
     _require_visible(acting_user, message)
     _require_status(message, (MessageStatus.DRAFT,), _("Only a draft can be proposed."))
-    if not policy.can(acting_user, Action.PROPOSE_KEY_MESSAGE, message):
+    if not policy.can(acting_user, AdvocacyAction.PROPOSE_KEY_MESSAGE, message):
         raise AccessDenied(_("Only coordinators of the drafting organisation can propose this message."))
     message = _set_status(message, MessageStatus.PROPOSED, acting_user, "advocacy.key_message.propose")
     outbox_enqueue(topic=TOPIC_MESSAGE_PROPOSED, object_id=message.pk)
@@ -136,7 +139,7 @@ def key_message_adopt(*, message: KeyMessage, acting_user: User) -> KeyMessage:
     message = _locked(message)
     _require_visible(acting_user, message)
     _require_status(message, (MessageStatus.PROPOSED,), _("Only a proposed message can be adopted."))
-    if not policy.can(acting_user, Action.ADOPT_KEY_MESSAGE, message):
+    if not policy.can(acting_user, AdvocacyAction.ADOPT_KEY_MESSAGE, message):
         raise AccessDenied(_("Only network administrators can adopt a key message."))
     return _set_status(message, MessageStatus.ADOPTED, acting_user, "advocacy.key_message.adopt")
 
@@ -151,7 +154,7 @@ def key_message_retire(*, message: KeyMessage, acting_user: User) -> KeyMessage:
         (MessageStatus.PROPOSED, MessageStatus.ADOPTED),
         _("Only a proposed or adopted message can be retired."),
     )
-    if not policy.can(acting_user, Action.ADOPT_KEY_MESSAGE, message):
+    if not policy.can(acting_user, AdvocacyAction.ADOPT_KEY_MESSAGE, message):
         raise AccessDenied(_("Only network administrators can retire a key message."))
     return _set_status(message, MessageStatus.RETIRED, acting_user, "advocacy.key_message.retire")
 
@@ -178,7 +181,7 @@ def _set_status(message: KeyMessage, status: str, acting_user: User, log_action:
 def endorsement_sign(*, message: KeyMessage, organisation: Organisation, acting_user: User) -> Endorsement:
     """The organisation signs the message (its coordinators, on a proposed or adopted message), once."""
     _require_visible(acting_user, message)
-    if not policy.can_endorse(acting_user, message, organisation):
+    if not policy.can(acting_user, AdvocacyAction.SIGN_KEY_MESSAGE, Signature(message, organisation)):
         if message.status not in ENDORSABLE_STATUSES:
             raise TransitionNotAllowed(_("Only a proposed or adopted message can be signed."))
         raise AccessDenied(_("Only coordinators of this organisation can sign for it."))
@@ -199,7 +202,7 @@ def endorsement_sign(*, message: KeyMessage, organisation: Organisation, acting_
 def endorsement_withdraw(*, message: KeyMessage, organisation: Organisation, acting_user: User) -> Endorsement:
     """The organisation withdraws its signature (its coordinators, whatever the status); the history is kept."""
     _require_visible(acting_user, message)
-    if not policy.can_withdraw_endorsement(acting_user, organisation):
+    if not policy.can(acting_user, AdvocacyAction.WITHDRAW_SIGNATURE, Signature(message, organisation)):
         raise AccessDenied(_("Only coordinators of this organisation can withdraw its signature."))
     endorsement = _active_endorsements(message, organisation).select_for_update().first()
     if endorsement is None:
@@ -221,10 +224,10 @@ def _active_endorsements(message: KeyMessage, organisation: Organisation) -> Que
 # Reading: signatories, versions and their differences
 
 
-def key_messages_for_reading(user: Any, *, language: str | None = None) -> QuerySet[KeyMessage]:
+def key_messages_for_reading(user: Actor, *, language: str | None = None) -> QuerySet[KeyMessage]:
     """The messages `user` may see, one per message: in `language` (default: the active one) where translated,
     else in the site's default language (the source), else in whatever language it exists."""
-    visible = policy.visible_key_messages(user)
+    visible = policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE)
     default_id = Locale.get_default().pk
     active = Locale.objects.filter(language_code=language or get_language() or settings.LANGUAGE_CODE).first()
     active_id = active.pk if active is not None else default_id
@@ -246,7 +249,7 @@ def key_messages_with_theme(queryset: QuerySet[KeyMessage], theme_slug: str) -> 
     return queryset.filter(translation_key__in=keys)
 
 
-def key_messages_attach(messages: list[KeyMessage], *, user: Any) -> list[KeyMessage]:
+def key_messages_attach(messages: list[KeyMessage], *, user: Actor) -> list[KeyMessage]:
     """Attach what list and detail screens show, in a constant number of queries whatever the number of messages:
     `shared_themes` and `visible_evidence` (from the source message for a translation without its own), and
     `signatories` (active endorsements with their organisation, oldest first)."""
@@ -266,7 +269,9 @@ def key_messages_attach(messages: list[KeyMessage], *, user: Any) -> list[KeyMes
             carriers.setdefault(row.translation_key, row)
     evidence_ids = {page.pk for row in rows for page in row.evidence.all()}
     visible_evidence = (
-        {page.pk: page for page in policy.visible_resources(user).filter(pk__in=evidence_ids)} if evidence_ids else {}
+        {page.pk: page for page in resource_rules.visible_resources(user).filter(pk__in=evidence_ids)}
+        if evidence_ids
+        else {}
     )
     signatories: dict[Any, list[Endorsement]] = {key: [] for key in keys}
     for endorsement in (
@@ -299,7 +304,7 @@ def key_message_signatories(message: KeyMessage) -> QuerySet[Endorsement]:
 _EVERY_VERSION: Any = object()
 
 
-def key_message_versions(message: KeyMessage, *, user: Any = _EVERY_VERSION) -> list[Revision]:
+def key_message_versions(message: KeyMessage, *, user: Actor = _EVERY_VERSION) -> list[Revision]:
     """Saved versions of this message (this translation), newest first, with who saved each.
 
     Given a `user`, only the versions they could have seen at the time: a version saved while the message was a
@@ -311,14 +316,14 @@ def key_message_versions(message: KeyMessage, *, user: Any = _EVERY_VERSION) -> 
     return [version for version in versions if version_visible_to(user, message, version)]
 
 
-def version_visible_to(user: Any, message: KeyMessage, version: Revision) -> bool:
+def version_visible_to(user: Actor, message: KeyMessage, version: Revision) -> bool:
     """Whether `user` may read `version`: the policy's view rule applied to the message as it was then."""
-    if not policy.can(user, Action.VIEW_KEY_MESSAGE, message):
+    if not policy.can(user, AdvocacyAction.VIEW_KEY_MESSAGE, message):
         return False
     as_it_was = KeyMessage(
         status=version.content.get("status", message.status), drafting_organisation_id=message.drafting_organisation_id
     )
-    return policy.can(user, Action.VIEW_KEY_MESSAGE, as_it_was)
+    return policy.can(user, AdvocacyAction.VIEW_KEY_MESSAGE, as_it_was)
 
 
 @dataclass
@@ -337,7 +342,7 @@ class FieldDifference:
 
 
 def key_message_compare(
-    message: KeyMessage, revision_a: Revision, revision_b: Revision, *, user: Any = _EVERY_VERSION
+    message: KeyMessage, revision_a: Revision, revision_b: Revision, *, user: Actor = _EVERY_VERSION
 ) -> list[FieldDifference]:
     """Per-field differences from version `revision_a` to version `revision_b` (any two versions, any order).
 
@@ -412,13 +417,110 @@ def _theme_labels(obj: KeyMessage) -> list[str]:
     return [theme.label for theme in Theme.objects.filter(pk__in=ids)]
 
 
-def _evidence_titles(before: KeyMessage, after: KeyMessage, user: Any) -> tuple[list[str], list[str]]:
+def _evidence_titles(before: KeyMessage, after: KeyMessage, user: Actor) -> tuple[list[str], list[str]]:
     from network.resources.models import ResourcePage
 
     ids_before, ids_after = _related_ids(before, "evidence"), _related_ids(after, "evidence")
-    pages = ResourcePage.objects.all() if user is _EVERY_VERSION else policy.visible_resources(user)
+    pages = ResourcePage.objects.all() if user is _EVERY_VERSION else resource_rules.visible_resources(user)
     titles = dict(pages.filter(pk__in=[*ids_before, *ids_after]).values_list("pk", "title"))
     return [titles[pk] for pk in ids_before if pk in titles], [titles[pk] for pk in ids_after if pk in titles]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The calendar's opportunities (their reads are in selectors.py, their iCalendar feed in ical.py)
+
+OPPORTUNITY_EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "place",
+    "online_url",
+    "level",
+    "deadline",
+    "is_public",
+)
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    acting_user: User,
+    key_messages: Iterable[KeyMessage] = (),
+    organisations: Iterable[Organisation] = (),
+    **fields: Any,
+) -> AdvocacyOpportunity:
+    """Add an opportunity to the calendar (anyone who contributes to advocacy for an organisation)."""
+    if not policy.can(acting_user, AdvocacyAction.ADD_OPPORTUNITY):
+        raise AccessDenied("Not allowed: add an advocacy opportunity.")
+    _refuse_unknown_opportunity_fields(fields)
+    opportunity = AdvocacyOpportunity(created_by=acting_user, **fields)
+    opportunity.full_clean()
+    opportunity.save()
+    _set_opportunity_relations(opportunity, acting_user, key_messages, organisations)
+    log(instance=opportunity, action="advocacy.opportunity.create", user=acting_user)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    opportunity: AdvocacyOpportunity,
+    acting_user: User,
+    key_messages: Iterable[KeyMessage] | None = None,
+    organisations: Iterable[Organisation] | None = None,
+    **fields: Any,
+) -> AdvocacyOpportunity:
+    """Change an opportunity: network admins, its creator, coordinators of the organisations taking part."""
+    policy.require(acting_user, AdvocacyAction.MANAGE_OPPORTUNITY, opportunity)
+    _refuse_unknown_opportunity_fields(fields)
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.full_clean()
+    opportunity.save()
+    _set_opportunity_relations(opportunity, acting_user, key_messages, organisations)
+    log(instance=opportunity, action="advocacy.opportunity.update", user=acting_user)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_delete(*, opportunity: AdvocacyOpportunity, acting_user: User) -> None:
+    policy.require(acting_user, AdvocacyAction.MANAGE_OPPORTUNITY, opportunity)
+    log(instance=opportunity, action="advocacy.opportunity.delete", user=acting_user)
+    opportunity.delete()
+
+
+def _refuse_unknown_opportunity_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(OPPORTUNITY_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
+
+
+def _set_opportunity_relations(
+    opportunity: AdvocacyOpportunity,
+    acting_user: User,
+    key_messages: Iterable[KeyMessage] | None,
+    organisations: Iterable[Organisation] | None,
+) -> None:
+    """Only messages the user may see, and active organisations, can be linked."""
+    if key_messages is not None:
+        wanted = {message.pk for message in key_messages}
+        allowed = set(
+            policy.visible(acting_user, AdvocacyAction.VIEW_KEY_MESSAGE)
+            .filter(pk__in=wanted)
+            .values_list("pk", flat=True)
+        )
+        if wanted - allowed:
+            raise ValidationError({"key_messages": _("Choose key messages you can see.")})
+        opportunity.key_messages.set(sorted(allowed))
+    if organisations is not None:
+        wanted_orgs = {organisation.pk for organisation in organisations}
+        active = set(Organisation.objects.filter(pk__in=wanted_orgs, is_active=True).values_list("pk", flat=True))
+        if wanted_orgs - active:
+            raise ValidationError({"organisations": _("Choose active organisations.")})
+        opportunity.organisations.set(sorted(active))
+    opportunity.save()  # ParentalManyToManyField: the relations are written when the cluster is saved
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -429,8 +531,8 @@ def _locked(message: KeyMessage) -> KeyMessage:
     return KeyMessage.objects.select_for_update().get(pk=message.pk)
 
 
-def _require_visible(user: Any, message: KeyMessage) -> None:
-    if not policy.can(user, Action.VIEW_KEY_MESSAGE, message):
+def _require_visible(user: Actor, message: KeyMessage) -> None:
+    if not policy.can(user, AdvocacyAction.VIEW_KEY_MESSAGE, message):
         raise AccessDenied(_("Key message not found."))
 
 
@@ -439,13 +541,13 @@ def _require_status(message: KeyMessage, allowed: tuple[str, ...], reason: str) 
         raise TransitionNotAllowed(reason)
 
 
-def _checked_evidence(user: Any, evidence: Iterable[Any]) -> list[Any]:
+def _checked_evidence(user: Actor, evidence: Iterable[Any]) -> list[Any]:
     """Evidence must be library resources the author may see (never another organisation's private page)."""
     items = list(evidence)
     if not items:
         return []
     visible = set(
-        policy.visible_resources(user).filter(pk__in=[item.pk for item in items]).values_list("pk", flat=True)
+        resource_rules.visible_resources(user).filter(pk__in=[item.pk for item in items]).values_list("pk", flat=True)
     )
     if any(item.pk not in visible for item in items):
         raise ValidationError({"evidence": _("Choose resources from the library that you can see.")})

@@ -17,7 +17,7 @@ import hashlib
 import os
 import struct
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -75,7 +75,7 @@ def _nonce_and_aad(header: bytes, counter: int, final: bool) -> tuple[bytes, byt
     return nonce, header + struct.pack(">QB", counter, int(final))
 
 
-def encrypt_stream(source: BinaryIO, target: BinaryIO, *, keys: list[bytes], chunk_bytes: int = CHUNK_BYTES) -> int:
+def encrypt_stream(source: IO[bytes], target: BinaryIO, *, keys: list[bytes], chunk_bytes: int = CHUNK_BYTES) -> int:
     """Encrypt everything read from `source` into `target` with the newest key; returns the plaintext size."""
     key = keys[0]
     salt = os.urandom(SALT_BYTES)

@@ -3,7 +3,8 @@
 A backup holds the personal data of the day it was taken. If a person withdraws consent, or retention erases
 their data, after that day, restoring the backup would bring it back. So each erasure is also appended here, as
 one JSON line with the referral's id, the kind of erasure and when (never a personal value), and a restore
-replays the ledger (services.erasures_replay) before anyone uses the restored database.
+replays the ledger (services.erasures_replay) before anyone uses the restored database. The kinds, and what
+replaying each means, are registered by the app that erases (erasure.py).
 
 The line is written and flushed to disk before the erasing transaction commits: a committed erasure is always in
 the ledger (a transaction that fails after the line was written leaves an entry whose replay erases a little
@@ -28,11 +29,9 @@ from uuid import UUID
 from django.conf import settings
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from .erasure import registered_kinds
 
-ERASED = "erased"
-CONSENT_WITHDRAWN = "consent_withdrawn"
-KINDS = (ERASED, CONSENT_WITHDRAWN)
+logger = logging.getLogger(__name__)
 
 _suspended: contextvars.ContextVar[bool] = contextvars.ContextVar("erasure_ledger_suspended", default=False)
 
@@ -59,7 +58,7 @@ def erasure_ledger_record(*, kind: str, referral_id: UUID | str, at: datetime | 
     path = ledger_path()
     if path is None or _suspended.get():
         return
-    if kind not in KINDS:
+    if kind not in registered_kinds():
         raise ValueError(f"Unknown erasure kind {kind!r}.")
     line = json.dumps(
         {"kind": kind, "referral": str(referral_id), "at": (at or timezone.now()).isoformat()}, sort_keys=True
@@ -94,7 +93,7 @@ def erasure_ledger_read(path: Path) -> list[LedgerEntry]:
             except (ValueError, KeyError, TypeError):
                 logger.warning("erasure ledger: line %d of %s is unreadable, skipped", number, path)
                 continue
-            if entry.kind in KINDS:
+            if entry.kind in registered_kinds():
                 entries.append(entry)
     return entries
 

@@ -20,10 +20,9 @@ import dj_database_url
 from django.conf import settings
 from django.db import transaction
 
-from network.referrals.models import OPEN_STATUSES, EventKind, Referral, ReferralEvent, ReferralStatus
-
 from .crypto import decrypt_stream, encrypt_stream, parse_keys, verify_stream
-from .ledger import CONSENT_WITHDRAWN, ERASED, LedgerEntry, erasure_ledger_suspended
+from .erasure import eraser_for, registered_purges, replay_outcomes
+from .ledger import LedgerEntry, erasure_ledger_suspended
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def database_from_url(url: str) -> dict[str, Any]:
     database = dj_database_url.parse(url)
     if database["ENGINE"] != "django.db.backends.postgresql":
         raise BackupError("Backups and restores need PostgreSQL (a postgres:// database URL).")
-    return database
+    return dict(database)
 
 
 def _client_environment(database: dict[str, Any]) -> dict[str, str]:
@@ -228,51 +227,22 @@ def _replay_in(database_url: str, ledger: Path | None) -> dict[str, int]:
 def erasures_replay(*, entries: list[LedgerEntry]) -> dict[str, int]:
     """Make the current database forget again what the ledger says was erased or withdrawn, then purge.
 
-    Idempotent: entries already in effect change nothing. A withdrawal is re-applied as the live system applied
-    it (consent withdrawn, the referral closed, the receiver loses the personal fields), without notifying anyone
-    again; an erasure blanks the referral's personal values as of its original date. Then the retention purge
-    erases whatever has passed its retention since the backup was taken.
+    Each entry is replayed, in a transaction of its own, by the eraser its app registered for its kind
+    (erasure.py); entries already in effect change nothing, so replaying twice is harmless. Then the registered
+    retention purges erase whatever has passed its retention since the backup was taken. Returns the counts of
+    what changed, every registered outcome included (at 0 when nothing happened).
     """
-    from network.referrals.services import referral_erase_personal_data, referrals_erase_personal_data
-
-    counts = {"withdrawn": 0, "erased": 0, "unknown_referrals": 0, "retention_erased": 0}
+    purges = registered_purges()
+    counts = dict.fromkeys([*replay_outcomes(), *(purge.name for purge in purges)], 0)
     with erasure_ledger_suspended():
         for entry in entries:
+            eraser = eraser_for(entry.kind)
+            if eraser is None:  # erasure_ledger_read keeps registered kinds only
+                continue
             with transaction.atomic():
-                referral = (
-                    Referral.objects.select_for_update(of=("self",))
-                    .select_related("consent")
-                    .filter(pk=entry.referral_id)
-                    .first()
-                )
-                if referral is None:  # sent after the backup was taken: it is not in this database at all
-                    counts["unknown_referrals"] += 1
-                elif entry.kind == CONSENT_WITHDRAWN:
-                    counts["withdrawn"] += _withdraw_again(referral, entry)
-                elif entry.kind == ERASED and referral.personal_data_erased_at is None:
-                    referral_erase_personal_data(referral=referral, now=entry.at)
-                    counts["erased"] += 1
-    counts["retention_erased"] = referrals_erase_personal_data()
+                outcome = eraser.replay(entry)
+            if outcome is not None:
+                counts[outcome] += 1
+    for purge in purges:
+        counts[purge.name] = purge.run()
     return counts
-
-
-def _withdraw_again(referral: Referral, entry: LedgerEntry) -> int:
-    changed = 0
-    consent = getattr(referral, "consent", None)
-    if consent is not None and consent.withdrawn_at is None:
-        consent.withdrawn_at = entry.at
-        consent.save(update_fields=["withdrawn_at"])
-        changed = 1
-    if referral.status in OPEN_STATUSES:
-        previous = referral.status
-        referral.status = ReferralStatus.CONSENT_WITHDRAWN
-        referral.closed_at = referral.closed_at or entry.at
-        referral.save()
-        ReferralEvent.objects.create(
-            referral=referral,
-            kind=EventKind.CONSENT_WITHDRAWN,
-            from_status=previous,
-            to_status=ReferralStatus.CONSENT_WITHDRAWN,
-        )
-        changed = 1
-    return changed

@@ -9,10 +9,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -20,11 +18,13 @@ from wagtail.admin.views import generic
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from network.accounts.models import User
+from network.core.service_errors import ServiceErrorsMixin
+from network.orgs import selectors as org_selectors
+from network.orgs.rules import OrganisationAction
 
 from . import policy, services
 from .languages import LanguageCodesField
 from .models import Organisation, Partnership
-from .policy import Action
 
 # The fields of the profile form; `is_active` is added for those who may deactivate organisations.
 PROFILE_FORM_FIELDS = [*services.PROFILE_FIELDS, "logo"]
@@ -39,27 +39,27 @@ class OrganisationPermissionPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         if action == "add":
-            return policy.can(user, Action.CREATE_ORGANISATION)
+            return policy.can(user, OrganisationAction.CREATE_ORGANISATION)
         if action == "change":
-            return policy.organisations_where(user, Action.CHANGE_ORGANISATION).exists()
+            return policy.organisations_where(user, OrganisationAction.CHANGE_ORGANISATION).exists()
         return False  # "delete": organisations are deactivated, never deleted; "view": no inspect screen
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: Organisation) -> bool:
         if action == "change":
-            return policy.can(user, Action.CHANGE_ORGANISATION, instance)
+            return policy.can(user, OrganisationAction.CHANGE_ORGANISATION, instance)
         return False
 
     def instances_user_has_any_permission_for(self, user: Any, actions: list[str]) -> QuerySet[Organisation]:
         if "change" in actions:
-            return policy.organisations_where(user, Action.CHANGE_ORGANISATION)
+            return policy.organisations_where(user, OrganisationAction.CHANGE_ORGANISATION)
         return Organisation.objects.none()
 
     def users_with_any_permission(self, actions: list[str]) -> QuerySet[User]:
         """Who may act on some organisation (Wagtail asks this only for notifications and reports)."""
         if "change" in actions:
-            return policy.users_who_can(Action.CHANGE_ORGANISATION)
+            return org_selectors.users_who_can(OrganisationAction.CHANGE_ORGANISATION)
         if "add" in actions:
-            return policy.users_who_can(Action.CREATE_ORGANISATION)
+            return org_selectors.users_who_can(OrganisationAction.CREATE_ORGANISATION)
         return User.objects.none()
 
 
@@ -70,17 +70,17 @@ class PartnershipPermissionPolicy(BasePermissionPolicy):
         return action == "view" and policy.is_network_admin(user)
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: Partnership) -> bool:
-        return action == "view" and policy.can(user, Action.VIEW_PARTNERSHIP, instance)
+        return action == "view" and policy.can(user, OrganisationAction.VIEW_PARTNERSHIP, instance)
 
     def instances_user_has_any_permission_for(self, user: Any, actions: list[str]) -> QuerySet[Partnership]:
         if "view" in actions and policy.is_network_admin(user):
-            return policy.visible_partnerships(user)
+            return policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP)
         return Partnership.objects.none()
 
     def users_with_any_permission(self, actions: list[str]) -> QuerySet[User]:
         if "view" not in actions:
             return User.objects.none()
-        return policy.users_who_can(Action.VIEW_PARTNERSHIP)
+        return org_selectors.users_who_can(OrganisationAction.VIEW_PARTNERSHIP)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class OrganisationAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         instance = self.instance
         creating = instance._state.adding
-        if creating or not policy.can(self.for_user, Action.DEACTIVATE_ORGANISATION, instance):
+        if creating or not policy.can(self.for_user, OrganisationAction.DEACTIVATE_ORGANISATION, instance):
             del self.fields["is_active"]
 
 
@@ -113,28 +113,12 @@ def _profile_values(form: forms.ModelForm) -> tuple[dict[str, Any], UploadedFile
     return values, logo if isinstance(logo, UploadedFile) else None
 
 
-class _ServiceErrorsMixin:
-    """A service's ValidationError is shown on the form, and nothing is saved (the transaction rolls back)."""
-
-    def form_valid(self, form: forms.ModelForm) -> HttpResponse:
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
-            else:
-                form.add_error(None, error.messages)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Views, each scoped to the organisations the acting user may change
 
 
 def _changeable(request: Any) -> QuerySet[Organisation]:
-    return policy.organisations_where(request.user, Action.CHANGE_ORGANISATION)
+    return policy.organisations_where(request.user, OrganisationAction.CHANGE_ORGANISATION)
 
 
 class OrganisationIndexView(generic.IndexView):
@@ -142,13 +126,13 @@ class OrganisationIndexView(generic.IndexView):
         return _changeable(self.request).order_by("name")
 
 
-class OrganisationCreateView(_ServiceErrorsMixin, generic.CreateView):
+class OrganisationCreateView(ServiceErrorsMixin, generic.CreateView):
     def save_instance(self) -> Organisation:
         values, logo = _profile_values(self.form)
         return services.organisation_create(acting_user=self.request.user, logo=logo, **values)
 
 
-class OrganisationEditView(_ServiceErrorsMixin, generic.EditView):
+class OrganisationEditView(ServiceErrorsMixin, generic.EditView):
     def get_queryset(self) -> QuerySet[Organisation]:
         return _changeable(self.request)
 
@@ -188,11 +172,15 @@ class PartnershipIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Partnership]:
         if not policy.is_network_admin(self.request.user):
             return Partnership.objects.none()
-        return policy.visible_partnerships(self.request.user)
+        return policy.visible(self.request.user, OrganisationAction.VIEW_PARTNERSHIP)
 
 
 class PartnershipInspectView(generic.InspectView):
     def get_object(self, queryset: Any = None) -> Partnership:
         user = self.request.user
-        scope = policy.visible_partnerships(user) if policy.is_network_admin(user) else Partnership.objects.none()
+        scope = (
+            policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP)
+            if policy.is_network_admin(user)
+            else Partnership.objects.none()
+        )
         return get_object_or_404(scope, pk=unquote(str(self.pk)))

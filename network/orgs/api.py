@@ -35,9 +35,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from network.core.service_errors import service_error_text
+from network.orgs.rules import OrganisationAction
+
 from . import policy, services
 from .models import Organisation, OrganisationKind, Partnership
-from .policy import Action
 
 LANGUAGE_CODE_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
@@ -58,7 +60,7 @@ def service_errors(denied_reason: str | None = None) -> Iterator[None]:
     except policy.AccessDenied as error:
         raise ApiPermissionDenied(denied_reason or str(error)) from error
     except DjangoValidationError as error:
-        raise ServiceRejected(" ".join(str(message) for message in error.messages)) from error
+        raise ServiceRejected(service_error_text(error)) from error
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -122,7 +124,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_address(self, organisation: Organisation) -> str | None:
         user = self.context["request"].user
-        if organisation.address and policy.can(user, Action.VIEW_ADDRESS, organisation):
+        if organisation.address and policy.can(user, OrganisationAction.VIEW_ADDRESS, organisation):
             return organisation.address
         return None
 
@@ -179,7 +181,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OrganisationFilter
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return policy.visible_organisations(self.request.user).order_by("name")
+        return policy.visible(self.request.user, OrganisationAction.VIEW_ORGANISATION).order_by("name")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -220,7 +222,9 @@ class PartnershipProposalSerializer(serializers.Serializer):
         return self._organisation(value)
 
     def _organisation(self, pk: Any) -> Organisation:
-        organisation = policy.visible_organisations(self.context["request"].user).filter(pk=pk).first()
+        organisation = (
+            policy.visible(self.context["request"].user, OrganisationAction.VIEW_ORGANISATION).filter(pk=pk).first()
+        )
         if organisation is None:
             raise serializers.ValidationError(_("No such organisation."))
         return organisation
@@ -264,7 +268,7 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = Partnership.objects.none()  # the real one is per user: see get_queryset
 
     def get_queryset(self) -> QuerySet[Partnership]:
-        return policy.visible_partnerships(self.request.user).order_by("-proposed_at")
+        return policy.visible(self.request.user, OrganisationAction.VIEW_PARTNERSHIP).order_by("-proposed_at")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         proposal = PartnershipProposalSerializer(data=request.data, context=self.get_serializer_context())
@@ -320,7 +324,9 @@ class MeView(APIView):
     @extend_schema(summary="You and your memberships", responses={200: MeSerializer, 403: ERROR_403})
     def get(self, request: Request) -> Response:
         user = request.user
-        memberships = policy.visible_memberships(user).filter(user=user).order_by("organisation__name")
+        memberships = (
+            policy.visible(user, OrganisationAction.VIEW_MEMBERSHIP).filter(user=user).order_by("organisation__name")
+        )
         data = {
             "display_name": user.display_name,
             "is_network_admin": policy.is_network_admin(user),

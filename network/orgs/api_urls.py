@@ -15,12 +15,3 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
 ]
-
-# The service directory (read only), on its own router so the lines above stay as they are.
-from rest_framework.routers import SimpleRouter  # noqa: E402
-
-from .api_services import ServiceViewSet  # noqa: E402
-
-services_router = SimpleRouter()
-services_router.register("services", ServiceViewSet, basename="service")
-urlpatterns += services_router.urls

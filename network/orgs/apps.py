@@ -7,4 +7,7 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
+        from . import rules
+
+        rules.register_rules()  # into the access policy core
         from . import notifications  # noqa: F401  (registers outbox handlers)

@@ -1,7 +1,7 @@
 """Forms of the members' screens: they parse and check input; the services decide and write.
 
 Forms never save: views hand `cleaned_data` to a service, and turn the service's ValidationError back into
-form errors with `add_service_errors`.
+form errors with `network.core.service_errors.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -9,22 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .languages import LanguageCodesField
 from .models import Organisation, Role
 from .services import PROFILE_FIELDS
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form has it, above otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OrganisationProfileForm(forms.ModelForm):

@@ -9,13 +9,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 KNOWN_LANGUAGE_CODES: frozenset[str] = frozenset(code for code, _name in global_settings.LANGUAGES) | frozenset(
     code.split("-")[0] for code, _name in global_settings.LANGUAGES
 )
+
+
+def language_name(code: str, *, translated: bool = True) -> str:
+    """The name of a language: in the current interface language, or in English with `translated=False` (for
+    exports read by other systems). The site's content languages keep the names settings give them; a code Django
+    does not know is shown as it is.
+    """
+    if translated:
+        content_languages = dict(settings.LANGUAGES)
+        if code in content_languages:
+            return str(content_languages[code])
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return code
+    return str(info["name_translated"] if translated else info["name"])
 
 
 def normalise_language_codes(values: Any) -> list[str]:

@@ -23,9 +23,10 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
+from network.orgs.rules import OrganisationAction
+
 from . import policy
 from .models import Organisation
-from .policy import Action
 
 if TYPE_CHECKING:
     from network.accounts.models import User
@@ -57,7 +58,7 @@ def moderation_workflow(organisation: Organisation) -> Workflow | None:
 @transaction.atomic
 def moderation_enable(*, organisation: Organisation, acting_user: User) -> Workflow:
     """Switch moderation on for the organisation's pages (its coordinators, or a network admin). Idempotent."""
-    policy.require(acting_user, Action.CHANGE_ORGANISATION, organisation)
+    policy.require(acting_user, OrganisationAction.CHANGE_ORGANISATION, organisation)
     already = moderation_is_enabled(organisation)
     workflow = _switch_on(organisation)
     if not already:
@@ -68,7 +69,7 @@ def moderation_enable(*, organisation: Organisation, acting_user: User) -> Workf
 @transaction.atomic
 def moderation_disable(*, organisation: Organisation, acting_user: User) -> None:
     """Switch moderation off: editors publish directly, moderations in progress are cancelled. Idempotent."""
-    policy.require(acting_user, Action.CHANGE_ORGANISATION, organisation)
+    policy.require(acting_user, OrganisationAction.CHANGE_ORGANISATION, organisation)
     workflow = moderation_workflow(organisation)
     was_enabled = moderation_is_enabled(organisation)
     if workflow is not None and workflow.active:

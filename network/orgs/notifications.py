@@ -14,17 +14,17 @@ from django.urls import reverse
 from django.utils import translation
 
 from network.accounts.models import User
+from network.orgs import selectors as org_selectors
+from network.orgs.rules import OrganisationAction
 from network.outbox.handlers import handles
 from network.outbox.models import OutboxMessage
 
-from . import policy
 from .models import Membership, Organisation, Partnership
-from .policy import Action
 
 
 def _coordinators(organisation: Organisation) -> Iterable[User]:
     """Who answers for the organisation's partnerships: decided by the policy."""
-    return policy.organisation_users_who_can(organisation, Action.PROPOSE_PARTNERSHIP)
+    return org_selectors.organisation_users_who_can(organisation, OrganisationAction.PROPOSE_PARTNERSHIP)
 
 
 def send_templated_mail(*, recipients: Iterable[User], template: str, context: dict) -> int:

@@ -6,7 +6,6 @@ side effects (mail) to the outbox, which relays them after commit.
 
 from __future__ import annotations
 
-import io
 import logging
 import secrets
 from typing import Any
@@ -18,14 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
-from wagtail.actions.publish_page_revision import PublishPageRevisionAction
-from wagtail.actions.unpublish_page import UnpublishPageAction
 
+from cms.images import strip_image_metadata
 from network.accounts.models import User
+from network.orgs.rules import MembershipChange, OrganisationAction
 from network.outbox.services import outbox_enqueue
 
-from . import policy
+from . import policy, roles, signals
 from .models import (
     Membership,
     Organisation,
@@ -34,7 +32,6 @@ from .models import (
     PartnershipStatus,
     Role,
 )
-from .policy import Action
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +49,9 @@ PROFILE_FIELDS = (
     "address",
     "address_is_confidential",
 )
-EDITOR_ROLES = {Role.COORDINATOR, Role.STAFF}
-CONTRIBUTOR_ROLES = {Role.PEER}
+# The Wagtail groups follow the one table of rights: editors publish, contributors only draft.
+EDITOR_ROLES = roles.roles_with("publish_resources")
+CONTRIBUTOR_ROLES = roles.roles_with("draft_resources") - EDITOR_ROLES
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -62,17 +60,18 @@ CONTRIBUTOR_ROLES = {Role.PEER}
 
 @transaction.atomic
 def organisation_create(*, acting_user: User, logo: Any = None, slug: str = "", **fields: Any) -> Organisation:
-    """Create an organisation with its own page subtree, document collection and Wagtail groups.
+    """Create an organisation; the apps listening to `organisation_created` give it the rest in the same
+    transaction (cms: its page subtree, document collection, Wagtail groups and moderation workflow).
 
     Only network administrators onboard organisations.
     """
-    policy.require(acting_user, Action.CREATE_ORGANISATION)
+    policy.require(acting_user, OrganisationAction.CREATE_ORGANISATION)
     organisation = Organisation(slug=slug or slugify(fields.get("name", ""))[:80], **fields)
     if logo:
         organisation.logo = _clean_logo(logo)
     organisation.full_clean()
     organisation.save()
-    organisation_provision_wagtail(organisation=organisation)
+    signals.organisation_created.send(sender=Organisation, organisation=organisation)
     _log(acting_user, "orgs.organisation.create", organisation)
     return organisation
 
@@ -82,7 +81,7 @@ def organisation_update_profile(
     *, organisation: Organisation, acting_user: User, logo: Any = None, **fields: Any
 ) -> Organisation:
     """Change an organisation's public profile: its coordinators, or a network administrator."""
-    policy.require(acting_user, Action.CHANGE_ORGANISATION, organisation)
+    policy.require(acting_user, OrganisationAction.CHANGE_ORGANISATION, organisation)
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -92,108 +91,23 @@ def organisation_update_profile(
         organisation.logo = _clean_logo(logo)
     organisation.full_clean()
     organisation.save()
-    _rename_wagtail_parts(organisation)
+    signals.organisation_profile_changed.send(sender=Organisation, organisation=organisation)
     _log(acting_user, "orgs.organisation.update", organisation)
     return organisation
 
 
 @transaction.atomic
 def organisation_set_active(*, organisation: Organisation, active: bool, acting_user: User) -> Organisation:
-    """Deactivate (or reactivate) an organisation: its members lose its permissions while it is inactive."""
-    policy.require(acting_user, Action.DEACTIVATE_ORGANISATION, organisation)
+    """Deactivate (or reactivate) an organisation: its members lose its permissions while it is inactive, and
+    its space leaves the public site (cms, listening to `organisation_activity_changed`)."""
+    policy.require(acting_user, OrganisationAction.DEACTIVATE_ORGANISATION, organisation)
     organisation.is_active = active
     organisation.save(update_fields=["is_active", "updated_at"])
-    _set_space_published(organisation, published=active, acting_user=acting_user)
+    signals.organisation_activity_changed.send(
+        sender=Organisation, organisation=organisation, active=active, acting_user=acting_user
+    )
     _log(acting_user, "orgs.organisation.activate" if active else "orgs.organisation.deactivate", organisation)
     return organisation
-
-
-def organisation_provision_wagtail(*, organisation: Organisation) -> None:
-    """Give an organisation its page subtree, document collection and two groups (editors, contributors)."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
-
-    from cms.models import OrganisationSpacePage
-
-    if organisation.collection_id is None:
-        root = Collection.get_first_root_node()
-        organisation.collection = root.add_child(name=organisation.name)
-    if organisation.space_page_id is None:
-        spaces = _spaces_index()
-        page = OrganisationSpacePage(title=organisation.name, slug=organisation.slug, locale=spaces.locale)
-        spaces.add_child(instance=page)
-        organisation.space_page = page
-    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    groups = {}
-    for attribute, suffix, page_codenames in (
-        ("editors_group", "editors", ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
-        ("contributors_group", "contributors", ("add_page", "change_page")),
-    ):
-        group = getattr(organisation, attribute)
-        if group is None:
-            group, _created = Group.objects.get_or_create(name=f"{organisation.slug} · {suffix}")
-            setattr(organisation, attribute, group)
-        group.permissions.add(access_admin)
-        if suffix == "editors":  # "Translate this page" / "Sync translated pages" in the admin (wagtail-localize)
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label="wagtail_localize", codename="submit_translation")
-            )
-        for codename in page_codenames:
-            GroupPagePermission.objects.get_or_create(
-                group=group,
-                page=organisation.space_page,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-            )
-        collection_codenames = ["add_document", "change_document", "choose_document"]
-        if suffix == "editors":
-            collection_codenames += ["add_image", "choose_image"]
-        for codename in collection_codenames:
-            app_label = "wagtaildocs" if codename.endswith("document") else "wagtailimages"
-            GroupCollectionPermission.objects.get_or_create(
-                group=group,
-                collection=organisation.collection,
-                permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
-            )
-        groups[suffix] = group
-    organisation.save(update_fields=["collection", "space_page", "editors_group", "contributors_group"])
-    from .moderation import moderation_provision  # moderation builds on the groups made above
-
-    moderation_provision(organisation=organisation)
-
-
-def _set_space_published(organisation: Organisation, *, published: bool, acting_user: User) -> None:
-    """An inactive organisation's pages leave the public site; reactivating it republishes its space page."""
-    if organisation.space_page_id is None:
-        return
-    source = organisation.space_page.specific
-    for page in [source, *source.get_translations().specific()]:  # every language's copy of the space
-        if not published and page.live:
-            UnpublishPageAction(page, user=acting_user, include_descendants=True).execute(skip_permission_checks=True)
-        elif published and not page.live:
-            revision = page.save_revision(user=acting_user, log_action=True)
-            PublishPageRevisionAction(revision, user=acting_user).execute(skip_permission_checks=True)
-
-
-def _spaces_index():
-    from wagtail.models import Page, Site
-
-    from cms.models import HomePage, SpacesIndexPage
-
-    existing = SpacesIndexPage.objects.first()
-    if existing is not None:
-        return existing
-    site = Site.objects.filter(is_default_site=True).first()
-    home = site.root_page.specific if site else HomePage.objects.first()
-    if home is None:
-        home = Page.get_first_root_node()
-    index = SpacesIndexPage(title="Organisations", slug="spaces", locale=home.locale)
-    home.add_child(instance=index)
-    return index
-
-
-def _rename_wagtail_parts(organisation: Organisation) -> None:
-    if organisation.collection_id and organisation.collection.name != organisation.name:
-        organisation.collection.name = organisation.name
-        organisation.collection.save(update_fields=["name"])
 
 
 def _clean_logo(upload: Any) -> SimpleUploadedFile:
@@ -201,28 +115,6 @@ def _clean_logo(upload: Any) -> SimpleUploadedFile:
         return strip_image_metadata(upload)
     except ValidationError as error:
         raise ValidationError({"logo": error.messages}) from error
-
-
-def strip_image_metadata(upload: Any) -> SimpleUploadedFile:
-    """Re-encode an uploaded image without its metadata (EXIF, GPS, camera data)."""
-    upload.seek(0)
-    try:
-        with Image.open(upload) as original:
-            original.load()
-            image_format = original.format or "PNG"
-            if image_format not in {"JPEG", "PNG", "GIF", "WEBP"}:
-                raise ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."))
-            upright = ImageOps.exif_transpose(original)  # keep the orientation the EXIF tag described
-            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # pixels only, no metadata
-            if upright.mode == "P" and upright.getpalette():
-                clean.putpalette(upright.getpalette())
-    except (OSError, SyntaxError) as error:
-        raise ValidationError(_("This file is not an image we can read.")) from error
-    buffer = io.BytesIO()
-    clean.save(buffer, format=image_format)
-    extension = {"JPEG": "jpg"}.get(image_format, image_format.lower())
-    name = f"{secrets.token_hex(8)}.{extension}"
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{extension}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -233,7 +125,7 @@ def membership_sync_permissions(*, membership: Membership | None, user: User, or
     """Make the user's guardian permissions and Wagtail groups on `organisation` match their role (or none)."""
     OrganisationUserObjectPermission.objects.filter(user=user, content_object=organisation).delete()
     role = membership.role if membership else None
-    codenames = policy.ROLE_PERMISSIONS.get(role, frozenset()) if role else frozenset()
+    codenames = roles.ROLE_PERMISSIONS.get(role, frozenset()) if role else frozenset()
     if codenames:
         permissions = Permission.objects.filter(content_type__app_label="orgs", codename__in=codenames)
         OrganisationUserObjectPermission.objects.bulk_create(
@@ -284,7 +176,7 @@ def membership_invite(
     email = User.objects.normalize_email(email).strip()
     user = User.objects.filter(email__iexact=email).first()
     invited = user is None
-    if invited:
+    if user is None:
         user = User(username=_free_username(email), email=email, public_name=public_name)
         user.set_unusable_password()
         user.full_clean()
@@ -327,7 +219,11 @@ def _require_membership_change(
 ) -> None:
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
-    if not policy.can_change_membership(acting_user, organisation, role=role, current_role=current_role):
+    if not policy.can(
+        acting_user,
+        OrganisationAction.CHANGE_MEMBERSHIP,
+        MembershipChange(organisation, role=role, current_role=current_role),
+    ):
         raise policy.AccessDenied(_("You cannot manage the members of this organisation."))
 
 
@@ -358,7 +254,7 @@ def partnership_propose(
     *, proposer: Organisation, partner: Organisation, charter: str, acting_user: User
 ) -> Partnership:
     """Propose a partnership on behalf of `proposer`; it starts only when the partner accepts."""
-    policy.require(acting_user, Action.PROPOSE_PARTNERSHIP, proposer)
+    policy.require(acting_user, OrganisationAction.PROPOSE_PARTNERSHIP, proposer)
     if proposer.pk == partner.pk:
         raise ValidationError(_("An organisation cannot enter a partnership with itself."))
     if not partner.is_active:
@@ -386,7 +282,7 @@ def partnership_propose(
 def partnership_accept(*, partnership: Partnership, acting_user: User) -> Partnership:
     """The invited side accepts: the partnership becomes active today."""
     partnership = _locked(partnership)
-    policy.require(acting_user, Action.ACCEPT_PARTNERSHIP, partnership)
+    policy.require(acting_user, OrganisationAction.ACCEPT_PARTNERSHIP, partnership)
     _expect_status(partnership, PartnershipStatus.PROPOSED)
     partnership.status = PartnershipStatus.ACTIVE
     partnership.answered_by = acting_user
@@ -401,7 +297,7 @@ def partnership_accept(*, partnership: Partnership, acting_user: User) -> Partne
 @transaction.atomic
 def partnership_decline(*, partnership: Partnership, acting_user: User) -> Partnership:
     partnership = _locked(partnership)
-    policy.require(acting_user, Action.DECLINE_PARTNERSHIP, partnership)
+    policy.require(acting_user, OrganisationAction.DECLINE_PARTNERSHIP, partnership)
     _expect_status(partnership, PartnershipStatus.PROPOSED)
     partnership.status = PartnershipStatus.DECLINED
     partnership.answered_by = acting_user
@@ -416,7 +312,7 @@ def partnership_decline(*, partnership: Partnership, acting_user: User) -> Partn
 def partnership_end(*, partnership: Partnership, acting_user: User) -> Partnership:
     """Either side ends an active partnership, or the proposer withdraws its proposal."""
     partnership = _locked(partnership)
-    policy.require(acting_user, Action.END_PARTNERSHIP, partnership)
+    policy.require(acting_user, OrganisationAction.END_PARTNERSHIP, partnership)
     _expect_status(partnership, PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)
     partnership.status = PartnershipStatus.ENDED
     partnership.ended_on = timezone.localdate()

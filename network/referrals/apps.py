@@ -7,4 +7,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
+        from . import rules
+
+        rules.register_rules()  # into the access policy core
         from . import notifications  # noqa: F401  (registers outbox handlers)
+        from .erasure import register_erasers
+
+        register_erasers()  # what the erasure ledger's referral entries mean, for backups

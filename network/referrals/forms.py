@@ -1,8 +1,9 @@
 """Forms of the referral workspace: they parse input; the referral services decide, validate and write.
 
 Views hand `cleaned_data` to a service and turn its ValidationError back into errors on the named fields with
-`add_service_errors`. Field names match the keys the services use in their errors (`name`, `contact_detail`,
-`purpose`, `valid_until`, `reason`, `appointment_at`, …), so an error always lands beside the field it is about.
+`network.core.service_errors.add_service_errors`. Field names match the keys the services use in their errors
+(`name`, `contact_detail`, `purpose`, `valid_until`, `reason`, `appointment_at`, …), so an error always lands
+beside the field it is about.
 Personal fields carry `autocomplete="off"`: a shared phone must not offer a person's name to the next user.
 """
 
@@ -15,9 +16,10 @@ from django.conf import global_settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from network.orgs.forms import add_service_errors
-from network.orgs.models import Organisation, Service, ServiceCategory
-from network.orgs.views.public import language_name, speaks_language
+from network.directory.models import Service, ServiceCategory
+from network.orgs.languages import language_name
+from network.orgs.models import Organisation
+from network.orgs.views.public import speaks_language
 
 from .models import (
     CLOSED_STATUSES,
@@ -45,7 +47,6 @@ __all__ = [
     "ReferralForm",
     "ServiceSearchForm",
     "WithdrawConsentForm",
-    "add_service_errors",
 ]
 
 PRIVATE = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}

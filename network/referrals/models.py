@@ -98,7 +98,7 @@ class Referral(models.Model):
     receiver_organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
     )
-    service = models.ForeignKey("orgs.Service", on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="referrals")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=24, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.ROUTINE)

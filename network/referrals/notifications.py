@@ -9,9 +9,11 @@ from network.accounts.models import User
 from network.i18n import unprefixed_reverse
 from network.notifications.services import notify
 from network.orgs import policy
-from network.orgs.policy import Action
+from network.orgs import selectors as org_selectors
+from network.orgs.rules import OrganisationAction
 from network.outbox.handlers import handles
 from network.outbox.models import OutboxMessage
+from network.referrals.rules import ReferralAction
 
 from .models import Referral, ReferralMessage
 
@@ -32,14 +34,18 @@ TO_SENDER = {
 
 
 def _receivers(referral: Referral) -> list[User]:
-    return list(policy.organisation_users_who_can(referral.receiver_organisation, Action.RECEIVE_REFERRALS))
+    return list(
+        org_selectors.organisation_users_who_can(referral.receiver_organisation, ReferralAction.RECEIVE_REFERRALS)
+    )
 
 
 def _senders(referral: Referral) -> list[User]:
     """The person who sent it if they still can follow it; otherwise the sending organisation's coordinators."""
-    if referral.sent_by_id and policy.can(referral.sent_by, Action.VIEW_REFERRAL, referral):
+    if referral.sent_by_id and policy.can(referral.sent_by, ReferralAction.VIEW_REFERRAL, referral):
         return [referral.sent_by]
-    return list(policy.organisation_users_who_can(referral.sender_organisation, Action.MANAGE_MEMBERS))
+    return list(
+        org_selectors.organisation_users_who_can(referral.sender_organisation, OrganisationAction.MANAGE_MEMBERS)
+    )
 
 
 def _link(referral: Referral) -> str:

@@ -20,10 +20,13 @@ from django.utils.translation import gettext as _
 
 from network.accounts.models import User
 from network.backups.ledger import erasure_ledger_record
+from network.directory import rules as directory_rules
+from network.directory.models import Service
 from network.orgs import policy
-from network.orgs.models import Organisation, Service
-from network.orgs.policy import Action
+from network.orgs.models import Organisation
 from network.outbox.services import outbox_enqueue
+from network.referrals import rules as referral_rules
+from network.referrals.rules import ReferralAction
 
 from .models import (
     AWAITING_ANSWER,
@@ -95,8 +98,8 @@ def referral_send(
     age_range, needs. `consent`: shared_fields, purpose, method, explained_in_language, interpreter_used,
     valid_until.
     """
-    policy.require(acting_user, Action.SEND_REFERRALS, sender)
-    if not policy.referable_services(acting_user, sender).filter(pk=service.pk).exists():
+    policy.require(acting_user, ReferralAction.SEND_REFERRALS, sender)
+    if not directory_rules.referable_services(acting_user, sender).filter(pk=service.pk).exists():
         raise ValidationError({"service": _("This service does not take referrals from your organisation.")})
     _validate_consent(consent)
     errors: dict[str, list[str]] = {}
@@ -184,14 +187,14 @@ def _validate_consent(consent: dict[str, Any]) -> None:
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, acting_user: User, note: str = "") -> Referral:
-    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=ALLOWED_FROM["accept"])
+    referral = _locked_for(referral, acting_user, ReferralAction.ANSWER_REFERRAL, allowed=ALLOWED_FROM["accept"])
     referral.answered_at = timezone.now()
     return _move(referral, ReferralStatus.ACCEPTED, EventKind.ACCEPTED, acting_user, note, "referrals.accepted")
 
 
 @transaction.atomic
 def referral_decline(*, referral: Referral, acting_user: User, reason: str, note: str = "") -> Referral:
-    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=ALLOWED_FROM["decline"])
+    referral = _locked_for(referral, acting_user, ReferralAction.ANSWER_REFERRAL, allowed=ALLOWED_FROM["decline"])
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     if reason == DeclineReason.OTHER and not note.strip():
@@ -205,7 +208,7 @@ def referral_decline(*, referral: Referral, acting_user: User, reason: str, note
 @transaction.atomic
 def referral_redirect(*, referral: Referral, acting_user: User, service: Service, note: str = "") -> Referral:
     """Send the referral on to another service of the same receiving organisation: the consent still holds."""
-    referral = _locked_for(referral, acting_user, Action.ANSWER_REFERRAL, allowed=ALLOWED_FROM["redirect"])
+    referral = _locked_for(referral, acting_user, ReferralAction.ANSWER_REFERRAL, allowed=ALLOWED_FROM["redirect"])
     if service.organisation_id != referral.receiver_organisation_id or not service.is_active:
         raise ValidationError({"service": _("Redirect only to another active service of your organisation.")})
     if service.pk == referral.service_id:
@@ -219,7 +222,7 @@ def referral_set_appointment(*, referral: Referral, acting_user: User, appointme
     referral = _locked_for(
         referral,
         acting_user,
-        Action.ANSWER_REFERRAL,
+        ReferralAction.ANSWER_REFERRAL,
         allowed=ALLOWED_FROM["set-appointment"],
     )
     if not isinstance(appointment_at, datetime):
@@ -239,7 +242,7 @@ def referral_complete(*, referral: Referral, acting_user: User, outcome: str, no
     referral = _locked_for(
         referral,
         acting_user,
-        Action.ANSWER_REFERRAL,
+        ReferralAction.ANSWER_REFERRAL,
         allowed=ALLOWED_FROM["complete"],
     )
     if outcome not in Outcome.values:
@@ -255,7 +258,7 @@ def referral_complete(*, referral: Referral, acting_user: User, outcome: str, no
 
 @transaction.atomic
 def referral_cancel(*, referral: Referral, acting_user: User, note: str = "") -> Referral:
-    referral = _locked_for(referral, acting_user, Action.MANAGE_SENT_REFERRAL, allowed=ALLOWED_FROM["cancel"])
+    referral = _locked_for(referral, acting_user, ReferralAction.MANAGE_SENT_REFERRAL, allowed=ALLOWED_FROM["cancel"])
     referral.closed_at = timezone.now()
     return _move(referral, ReferralStatus.CANCELLED, EventKind.CANCELLED, acting_user, note, "referrals.cancelled")
 
@@ -263,7 +266,9 @@ def referral_cancel(*, referral: Referral, acting_user: User, note: str = "") ->
 @transaction.atomic
 def referral_withdraw_consent(*, referral: Referral, acting_user: User) -> Referral:
     """The person withdrew consent: the receiver loses the personal fields at once and is told without details."""
-    referral = _locked_for(referral, acting_user, Action.MANAGE_SENT_REFERRAL, allowed=ALLOWED_FROM["withdraw-consent"])
+    referral = _locked_for(
+        referral, acting_user, ReferralAction.MANAGE_SENT_REFERRAL, allowed=ALLOWED_FROM["withdraw-consent"]
+    )
     consent = referral.consent
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = acting_user
@@ -287,7 +292,7 @@ def referral_withdraw_consent(*, referral: Referral, acting_user: User) -> Refer
 
 @transaction.atomic
 def referral_message_post(*, referral: Referral, acting_user: User, body: str) -> ReferralMessage:
-    policy.require(acting_user, Action.POST_REFERRAL_MESSAGE, referral)
+    policy.require(acting_user, ReferralAction.POST_REFERRAL_MESSAGE, referral)
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")})
@@ -296,6 +301,8 @@ def referral_message_post(*, referral: Referral, acting_user: User, body: str) -
     if referral.personal_data_erased_at is not None:
         raise TransitionNotAllowed(_("This referral's conversation has been erased."))
     author_organisation = _acting_side(referral, acting_user)
+    if author_organisation is None:  # not reached: the rule above lets only the two sides post
+        raise policy.AccessDenied(f"Not allowed: {ReferralAction.POST_REFERRAL_MESSAGE}.")
     message = ReferralMessage.objects.create(
         referral=referral, author=acting_user, author_organisation=author_organisation, body=body
     )
@@ -305,7 +312,7 @@ def referral_message_post(*, referral: Referral, acting_user: User, body: str) -
 
 def referral_read_personal(*, referral: Referral, acting_user: User, channel: str) -> dict[str, str]:
     """The personal fields this user may read now, each read written to the access log (ids and field names)."""
-    visible = policy.referral_personal_fields_visible_to(acting_user, referral)
+    visible = referral_rules.personal_fields_visible_to(acting_user, referral)
     values: dict[str, str] = {}
     for field in sorted(visible):
         for model_field in PERSONAL_MODEL_FIELDS[field]:
@@ -412,7 +419,7 @@ def referrals_housekeeping() -> dict[str, int]:
 # Internals
 
 
-def _locked_for(referral: Referral, acting_user: User, action: Action, *, allowed: tuple[str, ...]) -> Referral:
+def _locked_for(referral: Referral, acting_user: User, action: ReferralAction, *, allowed: tuple[str, ...]) -> Referral:
     locked = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("consent", "service", "sender_organisation", "receiver_organisation")
@@ -488,9 +495,4 @@ def _event(
 
 def _acting_side(referral: Referral, acting_user: User) -> Organisation | None:
     """The organisation on whose behalf the user acts on this referral (receiver first when both)."""
-    perms = policy.organisation_permissions(acting_user)
-    if "receive_referrals" in perms.get(referral.receiver_organisation_id, frozenset()):
-        return referral.receiver_organisation
-    if "send_referrals" in perms.get(referral.sender_organisation_id, frozenset()):
-        return referral.sender_organisation
-    return None
+    return referral_rules.acting_organisation(acting_user, referral)

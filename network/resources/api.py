@@ -1,6 +1,6 @@
 """The resource library in the REST API: GET /api/v1/resources/ and /api/v1/resources/{id}/ (read only).
 
-Every row comes from `policy.visible_resources` (DRF applies no object permission to lists): anonymous callers see
+Every row comes from `rules.visible_resources` (DRF applies no object permission to lists): anonymous callers see
 public resources, network members what the network shares, an organisation's members its own restricted ones.
 Another organisation's restricted resource answers 404 exactly like a missing id. A list costs a fixed number
 of queries whatever its length: relations are prefetched and the translations offered are read once per page.
@@ -27,6 +27,8 @@ from wagtail.documents import get_document_model
 from network.orgs import policy
 from network.orgs.api import ERROR_400, ERROR_403, ERROR_404, LANGUAGE_CODE_PATTERN
 from network.orgs.models import Organisation
+from network.orgs.rules import OrganisationAction
+from network.resources import rules as resource_rules
 from network.themes.models import Theme
 
 from .models import ResourceAttachment, ResourceKind, ResourcePage
@@ -58,7 +60,8 @@ def resource_relations(user: Any, pages: Iterable[ResourcePage]) -> ResourceRela
 
     co_authors = (
         ResourcePage.authoring_organisations.through.objects.filter(
-            resourcepage_id__in=ids, organisation_id__in=policy.visible_organisations(user).values("pk")
+            resourcepage_id__in=ids,
+            organisation_id__in=policy.visible(user, OrganisationAction.VIEW_ORGANISATION).values("pk"),
         )
         .order_by("organisation__name")
         .values_list("resourcepage_id", "organisation_id", "organisation__slug", "organisation__name")
@@ -83,7 +86,7 @@ def resource_relations(user: Any, pages: Iterable[ResourcePage]) -> ResourceRela
         relations.attachments.setdefault(page_id, []).append((title, document))
 
     translations = (
-        policy.visible_resources(user)
+        resource_rules.visible_resources(user)
         .filter(translation_key__in={page.translation_key for page in pages}, alias_of__isnull=True)
         .select_related("locale")
         .only("id", "title", "url_path", "translation_key", "locale__language_code")
@@ -167,7 +170,7 @@ class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[ResourcePage]:
         # Aliases (untranslated copies that the tree sync puts in other locales) are not resources of their own.
-        queryset = policy.visible_resources(self.request.user).filter(alias_of__isnull=True)
+        queryset = resource_rules.visible_resources(self.request.user).filter(alias_of__isnull=True)
         if self.action == "list":
             return queryset.order_by("-first_published_at", "-id")
         return self._with_related(queryset)

@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
-from network.orgs import policy
+from network.resources import rules as resource_rules
 from network.resources.models import ResourcePage, Visibility
 from network.themes.models import Theme
 
@@ -39,7 +39,7 @@ def newest_public_resources(locale: Locale | None, *, limit: int = FEED_SIZE) ->
         return ResourcePage.objects.none()
     # The selector for an anonymous visitor, and explicitly public: a feed is never personalised.
     return (
-        policy.visible_resources(AnonymousUser())
+        resource_rules.visible_resources(AnonymousUser())
         .filter(visibility=Visibility.PUBLIC, locale=locale, alias_of__isnull=True)
         .select_related("organisation")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("sort_order", "slug")))

@@ -2,7 +2,7 @@
 
 Resource pages live in their organisation's page subtree (so Wagtail's page permissions decide who edits them);
 the library index lists them across organisations. Who may *see* a resource is decided by the access policy
-(`policy.visible_resources`, `policy.can(user, Action.VIEW_RESOURCE, page)`) from its visibility.
+(`resource_rules.visible_resources`, `policy.can(user, PageAction.VIEW_PAGE, page)`) from its visibility.
 """
 
 from __future__ import annotations
@@ -259,13 +259,13 @@ class ResourcePage(OrganisationOwnedPage, Page):
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Answer 404 (as for a missing page) unless the policy lets the visitor see it; count the view."""
+        from cms.rules import PageAction
         from network.orgs import policy
-        from network.orgs.policy import Action
         from network.resources.services import resource_count_view
 
         previewing = getattr(request, "is_preview", False)
         # Previews come from the Wagtail admin, which has already checked that the editor may edit the page.
-        if not previewing and not policy.can(request.user, Action.VIEW_RESOURCE, self):
+        if not previewing and not policy.can(request.user, PageAction.VIEW_PAGE, self):
             raise Http404
         response = super().serve(request, *args, **kwargs)
         if previewing or not self.is_public:

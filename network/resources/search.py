@@ -1,6 +1,6 @@
 """Reading the library: which resources a visitor finds, with the filters and the full-text search.
 
-Everything starts from the access policy's selector (`policy.visible_resources`), so a search can never return a
+Everything starts from the access policy's selector (`resource_rules.visible_resources`), so a search can never return a
 resource the visitor may not see; the filters narrow that set in SQL, then Wagtail's search (database backend,
 SQLite or PostgreSQL) ranks what is left. The number of queries does not depend on the number of resources.
 """
@@ -21,16 +21,13 @@ from django_countries import countries
 from wagtail.models import Locale
 
 from network.orgs import policy
+from network.orgs.languages import language_name
+from network.resources import rules as resource_rules
 from network.resources.models import ResourceKind, ResourcePage
 from network.themes.models import Theme
 
 LIBRARY_PAGE_SIZE = 25
 FILTER_NAMES = ("q", "kind", "theme", "language", "organisation", "country")
-
-
-def language_name(code: str) -> str:
-    """The name of a content language in the interface language (from settings.LANGUAGES)."""
-    return str(dict(settings.LANGUAGES).get(code, code))
 
 
 class LibraryFilterForm(forms.Form):
@@ -168,7 +165,7 @@ def library_search(user: Any, data: Any, *, locale: Locale | None) -> LibraryRes
     Filters are applied in SQL first (a pk subquery, which works with Wagtail's database search backend on
     SQLite and PostgreSQL alike, including for the many-to-many theme filter); the text search ranks what remains.
     """
-    visible = policy.visible_resources(user)
+    visible = resource_rules.visible_resources(user)
     themes, organisations, country_codes = _cached_filter_choices(user, visible)
     form = LibraryFilterForm(data or None, themes=themes, organisations=organisations, country_codes=country_codes)
     filters = form.filters()

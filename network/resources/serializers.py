@@ -1,9 +1,9 @@
 """How the library's resources appear in the REST API (read only).
 
-Serializers only shape what the view already scoped: the rows come from `policy.visible_resources`; what the rows
+Serializers only shape what the view already scoped: the rows come from `rules.visible_resources`; what the rows
 link to (themes, co-authors, attachments, translations) is read by the view once per response for all rows and
 passed in the context as `ResourceRelations` (translations through the same selector, co-authors through
-`policy.visible_organisations`). Nothing here decides who sees what, and nothing here queries per row.
+`OrganisationAction.VIEW_ORGANISATION`). Nothing here decides who sees what, and nothing here queries per row.
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Page, ReferenceIndex
 
+from cms.rules import PageAction
 from network.orgs import policy
-from network.orgs.policy import Action
+from network.orgs.policy import Actor
 from network.resources.models import ResourceDailyCount, ResourcePage
 
 _ATTEMPTS = 3
@@ -74,10 +75,10 @@ def resource_pages_offering(document: Any) -> list[ResourcePage]:
     return list(ResourcePage.objects.live().filter(pk__in=ids).select_related("locale").order_by("pk"))
 
 
-def download_page_for(user: Any, document: Any) -> ResourcePage | None:
+def download_page_for(user: Actor, document: Any) -> ResourcePage | None:
     """The resource a download is counted for: a page offering the document that the visitor may see, preferring
     the one in the active language (translations usually share their documents)."""
-    visible = [page for page in resource_pages_offering(document) if policy.can(user, Action.VIEW_RESOURCE, page)]
+    visible = [page for page in resource_pages_offering(document) if policy.can(user, PageAction.VIEW_PAGE, page)]
     if not visible:
         return None
     language = (get_language() or "").lower()

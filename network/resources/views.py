@@ -14,9 +14,10 @@ from django.utils.translation import get_language_info, get_supported_language_v
 from wagtail.documents.views import serve as wagtail_document_serve
 
 from network.orgs import policy
-from network.orgs.policy import Action
+from network.orgs.languages import language_name
+from network.resources import rules as resource_rules
 from network.resources.models import ResourcePage
-from network.resources.search import language_name
+from network.resources.rules import ResourceAction
 from network.resources.services import resource_counts
 
 
@@ -49,7 +50,7 @@ def resource_page_context(page: ResourcePage, request: HttpRequest) -> dict[str,
             "name": language_name(version.locale.language_code),
             "url": version.get_url(request),
         }
-        for version in policy.visible_resources(user)
+        for version in resource_rules.visible_resources(user)
         .filter(translation_key=page.translation_key, alias_of__isnull=True)
         .exclude(pk=source_pk)
         .exclude(locale=content_locale)
@@ -70,7 +71,7 @@ def resource_page_context(page: ResourcePage, request: HttpRequest) -> dict[str,
         "requested_language_name": language_name(active_language),
         "counts": None,
     }
-    if organisation is not None and policy.can(user, Action.DRAFT_RESOURCES, organisation):
+    if organisation is not None and policy.can(user, ResourceAction.DRAFT_RESOURCES, organisation):
         context["counts"] = resource_counts(page)
     return context
 

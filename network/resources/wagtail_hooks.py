@@ -7,8 +7,8 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from wagtail import hooks
 
+from cms.rules import PageAction
 from network.orgs import policy
-from network.orgs.policy import Action
 from network.resources.services import download_page_for, resource_count_download
 
 
@@ -16,7 +16,7 @@ from network.resources.services import download_page_for, resource_count_downloa
 def serve_document_only_to_allowed_visitors(document: Any, request: HttpRequest) -> None:
     """404, exactly as for a missing document, unless the visitor may download it; then count the download for
     the resource page the visitor may see (no one's identity is recorded)."""
-    if not policy.can(request.user, Action.DOWNLOAD_DOCUMENT, document):
+    if not policy.can(request.user, PageAction.DOWNLOAD_DOCUMENT, document):
         raise Http404
     if request.method != "GET":
         return

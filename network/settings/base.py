@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     # Passerelle
     "network.accounts",
     "network.orgs",
+    "network.directory",
     "network.outbox",
     "network.notifications",
     "network.crypto",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "network.resources",
     "network.advocacy",
     "cms",
+    "network.demo",  # the demo network (`seed_demo`); nothing imports it
     # Wagtail (wagtail_localize before the Wagtail apps, as its docs require)
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -116,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "network.orgs.context_processors.navigation",
+                "network.referrals.context_processors.navigation",
             ],
         },
     },

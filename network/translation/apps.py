@@ -10,11 +10,9 @@ class TranslationConfig(AppConfig):
     verbose_name = "Translation"
 
     def ready(self) -> None:
-        from wagtail.signals import copy_for_translation_done
+        from . import rules
 
-        from network.translation import locales, services
+        rules.register_rules()  # into the access policy core
+        from network.translation import locales
 
         post_migrate.connect(locales.create_content_locales, sender=self, dispatch_uid="translation-locales")
-        copy_for_translation_done.connect(
-            services.on_copy_for_translation, dispatch_uid="translation-space-permissions"
-        )

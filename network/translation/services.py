@@ -15,20 +15,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from wagtail.models import DraftStateMixin, GroupPagePermission, Locale, Page
+from wagtail.models import DraftStateMixin, Locale, Page
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 from wagtail_localize.strings import StringValue
 from wagtail_localize.views.edit_translation import apply_machine_translation
 
 from network.orgs import policy
+from network.translation import signals
 from network.translation.locales import content_language_codes
+from network.translation.rules import TranslationAction
+
+if TYPE_CHECKING:
+    from network.accounts.models import User
 
 
 class TranslationInputError(ValueError):
@@ -40,7 +45,9 @@ class TranslationInputError(ValueError):
 
 
 @transaction.atomic
-def translation_submit(*, instance: Any, locales: Iterable[Locale | str], acting_user: Any = None) -> list[Translation]:
+def translation_submit(
+    *, instance: Any, locales: Iterable[Locale | str], acting_user: User | None = None
+) -> list[Translation]:
     """Submit a page or translatable snippet for translation into `locales` and create the targets.
 
     What wagtail-localize's submit view does (TranslationCreator): the source is extracted once, each target
@@ -65,7 +72,7 @@ def translation_submit(*, instance: Any, locales: Iterable[Locale | str], acting
 
 
 @transaction.atomic
-def translation_sync(*, instance: Any, acting_user: Any = None, publish: bool = True) -> list[Translation]:
+def translation_sync(*, instance: Any, acting_user: User | None = None, publish: bool = True) -> list[Translation]:
     """Bring every translation of `instance` up to date with its current (published) content.
 
     Wagtail-localize's "Sync translated pages": the source is re-extracted (new strings appear untranslated,
@@ -92,7 +99,7 @@ def translation_sync(*, instance: Any, acting_user: Any = None, publish: bool = 
 
 @transaction.atomic
 def translation_fill(
-    *, translation: Translation, strings: Mapping[str, str], acting_user: Any = None, publish: bool = True
+    *, translation: Translation, strings: Mapping[str, str], acting_user: User | None = None, publish: bool = True
 ) -> int:
     """Record human translations of the source's strings, then save (and publish) the target.
 
@@ -103,7 +110,7 @@ def translation_fill(
     if acting_user is not None:
         _require_may_translate(acting_user, translation.source.get_source_instance())
     segments = list(StringSegment.objects.filter(source=translation.source).select_related("string", "context"))
-    rows = []
+    rows: list[tuple[StringSegment, str]] = []
     unknown = []
     for text, translated in strings.items():
         matched = [segment for segment in segments if segment.string.data == text]
@@ -138,7 +145,7 @@ def translation_fill(
 
 
 @transaction.atomic
-def translation_machine_translate(*, translation: Translation, acting_user: Any, publish: bool = False) -> bool:
+def translation_machine_translate(*, translation: Translation, acting_user: User, publish: bool = False) -> bool:
     """Pre-translate the strings nobody translated yet with the configured machine translator (editors review
     them in the translation editor). False when there was nothing left to translate.
 
@@ -204,43 +211,6 @@ def translation_for(instance: Any, locale: Locale | str) -> Translation:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Organisation spaces in other languages
-
-
-def translated_space_share_permissions(*, space: Page) -> int:
-    """Give every translation (or alias) of an organisation space the page permissions of the space itself.
-
-    Organisations get their editors' and contributors' permissions on their space in the default language;
-    a translated resource lives under the space's translation in another tree (/ar/…), which must carry the
-    same group permissions for the organisation's editors to translate, edit and publish there. The same
-    groups: membership changes apply to every language at once. `space` may be any language's version.
-    Returns how many permissions were added.
-    """
-    organisation = space.specific.get_organisation()
-    if organisation is None or organisation.space_page_id is None:
-        return 0
-    source = organisation.space_page
-    source_permissions = list(GroupPagePermission.objects.filter(page=source).values_list("group_id", "permission_id"))
-    added = 0
-    for translated in Page.objects.filter(translation_key=source.translation_key).exclude(pk=source.pk):
-        for group_id, permission_id in source_permissions:
-            _row, created = GroupPagePermission.objects.get_or_create(
-                page=translated, group_id=group_id, permission_id=permission_id
-            )
-            added += created
-    return added
-
-
-def on_copy_for_translation(sender: Any, source_obj: Any, target_obj: Any, **kwargs: Any) -> None:
-    """Wagtail signal (every page copied or aliased into another locale, also from the admin's Translate action):
-    an organisation space's translation gets the space's group permissions."""
-    from cms.models import OrganisationSpacePage
-
-    if isinstance(target_obj, Page) and isinstance(target_obj.specific, OrganisationSpacePage):
-        translated_space_share_permissions(space=target_obj)
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Internals
 
 
@@ -276,7 +246,7 @@ def _translation_mode_synced(instance: Any) -> bool:
     return mode == "synced"
 
 
-def _save_target(translation: Translation, *, user: Any, publish: bool) -> Any:
+def _save_target(translation: Translation, *, user: User | None, publish: bool) -> Any:
     """Translation.save_target (fallback to source text, parents copied as aliases), publishing before returning
     rather than on commit. A page or draftable snippet not to be published is saved as a draft revision."""
     source = translation.source
@@ -293,16 +263,8 @@ def _save_target(translation: Translation, *, user: Any, publish: bool) -> Any:
         revision = target.get_latest_revision()
         revision.publish(user=user, skip_permission_checks=user is None)
     if isinstance(target, Page):
-        _share_permissions_above(target)
+        signals.translated_page_saved.send(sender=type(target), page=target)
     return target
-
-
-def _share_permissions_above(page: Page) -> None:
-    """Aliased or translated organisation spaces above a new target carry the space's permissions."""
-    from cms.models import OrganisationSpacePage
-
-    for space in OrganisationSpacePage.objects.ancestor_of(page):
-        translated_space_share_permissions(space=space)
 
 
 def _source_changed_at(instance: Any) -> datetime | None:
@@ -316,6 +278,6 @@ def _source_changed_at(instance: Any) -> datetime | None:
     return getattr(instance, "updated_at", None)
 
 
-def _require_may_translate(user: Any, instance: Any) -> None:
-    if not policy.can_translate(user, instance):
+def _require_may_translate(user: User, instance: Any) -> None:
+    if not policy.can(user, TranslationAction.TRANSLATE, instance):
         raise policy.AccessDenied(f"Not allowed: translate {instance._meta.label}.")

@@ -17,11 +17,12 @@ from wagtail_localize.views.submit_translations import SubmitPageTranslationView
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from network.orgs import policy
+from network.translation.rules import TranslationAction
 
 
 def submit_page_translation(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page, pk=page_id).specific
-    if not policy.can_translate(request.user, page):
+    if not policy.can(request.user, TranslationAction.TRANSLATE, page):
         raise Http404
     return SubmitPageTranslationView.as_view()(request, page_id=page_id)
 
@@ -32,7 +33,7 @@ def submit_snippet_translation(request: HttpRequest, app_label: str, model_name:
     except LookupError as error:
         raise Http404 from error
     instance = get_object_or_404(model, pk=pk)
-    if not policy.can_translate(request.user, instance):
+    if not policy.can(request.user, TranslationAction.TRANSLATE, instance):
         raise Http404
     return SubmitSnippetTranslationView.as_view()(request, app_label=app_label, model_name=model_name, pk=pk)
 
@@ -41,6 +42,6 @@ def update_translations(request: HttpRequest, translation_source_id: int) -> Htt
     source = get_object_or_404(TranslationSource, pk=translation_source_id)
     instance = source.get_source_instance()
     instance = getattr(instance, "specific", instance)
-    if not policy.can_translate(request.user, instance):
+    if not policy.can(request.user, TranslationAction.TRANSLATE, instance):
         raise Http404
     return UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from wagtail.models import ModelLogEntry
 
-from network.advocacy import calendar
+from network.advocacy import services
 from network.advocacy.models import AdvocacyOpportunity, MessageStatus
 from network.orgs.models import Role
 from network.orgs.policy import AccessDenied
@@ -34,7 +34,7 @@ def _days(n: int, hour: int = 10) -> dt.datetime:
 def _opportunity(by, **fields) -> AdvocacyOpportunity:
     values = {"title": "Opportunity", "starts_at": _days(10), "level": "national"}
     values.update(fields)
-    return calendar.opportunity_create(acting_user=by, **values)
+    return services.opportunity_create(acting_user=by, **values)
 
 
 def _feed(client, url: str = FEED) -> Calendar:
@@ -221,7 +221,7 @@ def test_ical_event_keeps_its_uid_when_the_opportunity_changes(client, network):
     opportunity = _opportunity(network["peer"], title="Regional conference")
     before = _events(_feed(client))["Regional conference"]
 
-    calendar.opportunity_update(opportunity=opportunity, acting_user=network["peer"], title="Regional conference 2")
+    services.opportunity_update(opportunity=opportunity, acting_user=network["peer"], title="Regional conference 2")
     after = _events(_feed(client))["Regional conference 2"]
 
     assert str(after["UID"]) == str(before["UID"])
@@ -268,11 +268,11 @@ def test_volunteer_cannot_add_and_nobody_links_a_message_they_cannot_see(network
 def test_creator_and_participating_coordinators_manage_an_opportunity_and_others_do_not(network):
     opportunity = _opportunity(network["peer"], title="Hearing", organisations=[network["etoile"]])
 
-    calendar.opportunity_update(opportunity=opportunity, acting_user=network["peer"], place="Lyon")
-    calendar.opportunity_update(opportunity=opportunity, acting_user=network["etoile_coordinator"], place="Lille")
+    services.opportunity_update(opportunity=opportunity, acting_user=network["peer"], place="Lyon")
+    services.opportunity_update(opportunity=opportunity, acting_user=network["etoile_coordinator"], place="Lille")
     outsider = factories.coordinator_of(factories.organisation())
     with pytest.raises(AccessDenied):
-        calendar.opportunity_update(opportunity=opportunity, acting_user=outsider, place="Nowhere")
+        services.opportunity_update(opportunity=opportunity, acting_user=outsider, place="Nowhere")
 
     opportunity.refresh_from_db()
     assert opportunity.place == "Lille"

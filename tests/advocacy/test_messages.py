@@ -509,8 +509,8 @@ def test_the_admin_chooser_offers_only_visible_messages(signed_in, drafting_org,
 def test_demo_key_messages_cover_every_status_with_versions_and_signatures_and_load_once(settings):
     from django.core.management import call_command
 
-    from network.advocacy.demo_messages import DEMO_MESSAGES, seed_demo_key_messages
     from network.advocacy.models import Endorsement
+    from network.demo.advocacy_messages import DEMO_MESSAGES, seed_demo_key_messages
 
     settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
     call_command("seed_demo", quiet_logins=True)

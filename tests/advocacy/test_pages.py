@@ -265,8 +265,8 @@ def test_demo_advocacy_goes_through_the_workflow_and_adds_nothing_the_second_tim
     from django.core.management import call_command
     from wagtail.models import WorkflowState
 
-    from network.advocacy.demo_pages import seed_demo_advocacy
     from network.advocacy.models import AdvocacyOpportunity
+    from network.demo.advocacy_pages import seed_demo_advocacy
 
     # given the demo network, which seeds the demo advocacy
     settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.models import WorkflowState
 
-from network.advocacy import calendar
+from network.advocacy import services as advocacy_services
 from network.advocacy.models import AdvocacyPage, MessageStatus, SignatureKind
 from network.orgs import moderation
 from network.orgs.models import Role
@@ -97,7 +97,7 @@ def test_calendar_and_ical_feed_never_name_the_peer_who_added_an_opportunity(cli
     message = make_key_message(
         organisation, status=MessageStatus.ADOPTED, created_by=peer, statement="Sex work is work."
     )
-    calendar.opportunity_create(
+    advocacy_services.opportunity_create(
         acting_user=peer,
         title="17 December",
         starts_at=contribution["page"].first_published_at,

@@ -15,6 +15,7 @@ import os
 def restored_state() -> dict:
     from network.orgs import policy
     from network.orgs.models import Membership, Organisation
+    from network.referrals import rules as referral_rules
     from network.referrals.models import Referral
     from network.resources.models import ResourcePage
 
@@ -24,7 +25,7 @@ def restored_state() -> dict:
         receiver_fields = set()
         for user in receivers:
             policy.forget(user)
-            receiver_fields |= policy.referral_personal_fields_visible_to(user, referral)
+            receiver_fields |= referral_rules.personal_fields_visible_to(user, referral)
         referrals[str(referral.pk)] = {
             "status": referral.status,
             "person_name": referral.person_name,

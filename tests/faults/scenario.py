@@ -19,14 +19,14 @@ def partners() -> dict:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from rest_framework.authtoken.models import Token
 
-    from network.orgs import policy
-    from network.orgs.policy import Action
+    from network.orgs import selectors as org_selectors
+    from network.referrals.rules import ReferralAction
     from tests.referrals.factories import make_service, sender_and_receiver
 
     sender, _receiver, _sender_org, receiver_org = sender_and_receiver()
     TOTP.activate(sender, generate_totp_secret())  # staff who send referrals use two-factor, tokens included
     service = make_service(receiver_org)
-    receivers = policy.organisation_users_who_can(receiver_org, Action.RECEIVE_REFERRALS)
+    receivers = org_selectors.organisation_users_who_can(receiver_org, ReferralAction.RECEIVE_REFERRALS)
     return {
         "sender_id": sender.pk,
         "token": Token.objects.create(user=sender).key,
@@ -37,7 +37,7 @@ def partners() -> dict:
 
 def send(service_id: str, sender_id: str) -> dict:
     from network.accounts.models import User
-    from network.orgs.models import Service
+    from network.directory.models import Service
     from tests.referrals.factories import send as send_referral
 
     referral = send_referral(

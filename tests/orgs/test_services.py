@@ -11,6 +11,8 @@ from wagtail.models import Collection, GroupPagePermission
 from cms.models import OrganisationSpacePage
 from network.orgs import policy, services
 from network.orgs.models import Membership, Organisation, Partnership, PartnershipStatus, Role
+from network.referrals.rules import ReferralAction
+from network.resources.rules import ResourceAction
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -115,7 +117,7 @@ def test_duplicate_membership_is_refused_and_changes_nothing():
     with pytest.raises(ValidationError, match="already a member"):
         services.membership_add(organisation=organisation, user=user, role=Role.STAFF, acting_user=coordinator)
     assert Membership.objects.get(user=user, organisation=organisation).role == Role.PEER
-    assert not policy.can(user, policy.Action.SEND_REFERRALS, organisation)
+    assert not policy.can(user, ReferralAction.SEND_REFERRALS, organisation)
 
 
 def test_coordinator_cannot_add_members_to_another_organisation():
@@ -180,8 +182,8 @@ def test_role_change_updates_permissions_and_wagtail_groups():
         membership=membership, role=Role.PEER, acting_user=factories.coordinator_of(organisation)
     )
     policy.forget(user)
-    assert not policy.can(user, policy.Action.PUBLISH_RESOURCES, organisation)
-    assert policy.can(user, policy.Action.DRAFT_RESOURCES, organisation)
+    assert not policy.can(user, ResourceAction.PUBLISH_RESOURCES, organisation)
+    assert policy.can(user, ResourceAction.DRAFT_RESOURCES, organisation)
     assert not user.groups.filter(pk=organisation.editors_group_id).exists()
     assert user.groups.filter(pk=organisation.contributors_group_id).exists()
 

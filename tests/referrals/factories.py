@@ -16,8 +16,9 @@ from typing import Any
 from django.utils import timezone
 
 from network.accounts.models import User
+from network.directory.models import ReferralsFrom, Service, ServiceCategory
 from network.orgs import policy
-from network.orgs.models import Organisation, PartnershipStatus, ReferralsFrom, Role, Service, ServiceCategory
+from network.orgs.models import Organisation, PartnershipStatus, Role
 from network.referrals import services
 from network.referrals.models import DeclineReason, Outcome, PersonalField, Referral, ReferralStatus
 from tests import factories

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from network.orgs.models import Role, Service, ServiceCategory
+from network.directory.models import Service, ServiceCategory
+from network.orgs.models import Role
 from network.referrals import services
 from network.referrals.models import AccessLogEntry, Referral, ReferralStatus
 from tests import factories

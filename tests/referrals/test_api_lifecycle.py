@@ -232,7 +232,7 @@ def test_the_other_side_gets_403_with_a_reason_and_nothing_changes(net, signed_i
 
 
 def _bad_inputs(net: SimpleNamespace) -> list[tuple[str, str, dict, str]]:
-    from network.orgs.models import Service, ServiceCategory
+    from network.directory.models import Service, ServiceCategory
 
     elsewhere = Service.objects.create(
         organisation=net.unrelated, category=ServiceCategory.objects.get(code="housing"), name="Housing"

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from network.referrals.demo import seed_demo_referrals
+from network.demo.referrals import seed_demo_referrals
 from network.referrals.models import Referral, ReferralStatus
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from network.crypto.keys import multifernet
-from network.orgs.models import Role, Service, ServiceCategory
+from network.directory.models import Service, ServiceCategory
+from network.orgs.models import Role
 from network.referrals import services
 from network.referrals.models import Referral
 from tests import factories

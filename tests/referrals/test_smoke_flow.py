@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from network.orgs.models import Role, Service, ServiceCategory
+from network.directory.models import Service, ServiceCategory
+from network.orgs.models import Role
 from network.referrals import services
 from network.referrals.models import AccessLogEntry, ReferralStatus
 from tests import factories

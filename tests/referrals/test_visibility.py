@@ -14,9 +14,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from network.orgs import policy
 from network.orgs.models import Role
-from network.orgs.policy import Action
+from network.referrals import rules as referral_rules
 from network.referrals import services
 from network.referrals.models import AccessLogEntry, PersonalField, Referral, ReferralStatus
+from network.referrals.rules import ReferralAction
 from tests import factories
 from tests.referrals.factories import make_referral, make_service, send
 
@@ -24,12 +25,12 @@ pytestmark = pytest.mark.django_db
 
 ROLES = [Role.COORDINATOR, Role.STAFF, Role.PEER, Role.VOLUNTEER]
 REFERRAL_ACTIONS = [
-    Action.VIEW_REFERRAL,
-    Action.ANSWER_REFERRAL,
-    Action.MANAGE_SENT_REFERRAL,
-    Action.POST_REFERRAL_MESSAGE,
-    Action.VIEW_REFERRAL_ACCESS_LOG,
-    Action.READ_REFERRAL_PERSONAL_DATA,
+    ReferralAction.VIEW_REFERRAL,
+    ReferralAction.ANSWER_REFERRAL,
+    ReferralAction.MANAGE_SENT_REFERRAL,
+    ReferralAction.POST_REFERRAL_MESSAGE,
+    ReferralAction.VIEW_REFERRAL_ACCESS_LOG,
+    ReferralAction.READ_REFERRAL_PERSONAL_DATA,
 ]
 ALL_FIELDS = frozenset(PersonalField.values)
 NOTHING: dict = {"visible": False, "actions": set(), "fields": frozenset()}
@@ -51,20 +52,20 @@ def _expected(who: str) -> dict:
     reads = role in (Role.COORDINATOR, Role.STAFF)
     if side == "sender" and reads:
         actions = {
-            Action.VIEW_REFERRAL,
-            Action.MANAGE_SENT_REFERRAL,
-            Action.POST_REFERRAL_MESSAGE,
-            Action.READ_REFERRAL_PERSONAL_DATA,
+            ReferralAction.VIEW_REFERRAL,
+            ReferralAction.MANAGE_SENT_REFERRAL,
+            ReferralAction.POST_REFERRAL_MESSAGE,
+            ReferralAction.READ_REFERRAL_PERSONAL_DATA,
         }
         if role == Role.COORDINATOR:
-            actions.add(Action.VIEW_REFERRAL_ACCESS_LOG)
+            actions.add(ReferralAction.VIEW_REFERRAL_ACCESS_LOG)
         return {"visible": True, "actions": actions, "fields": ALL_FIELDS}
     if side == "receiver" and reads:
         actions = {
-            Action.VIEW_REFERRAL,
-            Action.ANSWER_REFERRAL,
-            Action.POST_REFERRAL_MESSAGE,
-            Action.READ_REFERRAL_PERSONAL_DATA,
+            ReferralAction.VIEW_REFERRAL,
+            ReferralAction.ANSWER_REFERRAL,
+            ReferralAction.POST_REFERRAL_MESSAGE,
+            ReferralAction.READ_REFERRAL_PERSONAL_DATA,
         }
         return {"visible": True, "actions": actions, "fields": frozenset({"name", "needs"})}
     return NOTHING
@@ -110,10 +111,10 @@ def test_who_sees_lists_acts_on_and_reads_a_referral(network, who):
     referral = Referral.objects.select_related("consent").get(pk=network.referral.pk)
 
     # Then the list, each action and the personal fields follow the roles table of the design
-    assert policy.visible_referrals(user).filter(pk=referral.pk).exists() is expected["visible"]
+    assert referral_rules.visible_referrals(user).filter(pk=referral.pk).exists() is expected["visible"]
     allowed = {action for action in REFERRAL_ACTIONS if policy.can(user, action, referral)}
     assert allowed == expected["actions"]
-    assert policy.referral_personal_fields_visible_to(user, referral) == expected["fields"]
+    assert referral_rules.personal_fields_visible_to(user, referral) == expected["fields"]
 
     # When they read the referral, then they get only those fields, and the read is logged only if there was one
     values = services.referral_read_personal(referral=referral, acting_user=user, channel="api")
@@ -147,7 +148,7 @@ def test_each_organisation_lists_only_its_own_referrals(network):
     ids = {network.referral.pk, network.unrelated_referral.pk}
 
     def listed(who: str) -> set:
-        return set(policy.visible_referrals(network.users[who]).filter(pk__in=ids).values_list("pk", flat=True))
+        return set(referral_rules.visible_referrals(network.users[who]).filter(pk__in=ids).values_list("pk", flat=True))
 
     assert listed("sender:staff") == {network.referral.pk}
     assert listed("receiver:coordinator") == ids
@@ -163,13 +164,13 @@ def test_network_admins_see_counts_only_even_when_they_are_also_staff_of_the_rec
     referral = Referral.objects.select_related("consent").get(pk=network.referral.pk)
 
     # Then they may count referrals but never read a personal field, and their read is not logged
-    assert policy.can(admin, Action.VIEW_REFERRAL_COUNTS)
-    assert not policy.can(admin, Action.READ_REFERRAL_PERSONAL_DATA, referral)
-    assert policy.referral_personal_fields_visible_to(admin, referral) == frozenset()
+    assert policy.can(admin, ReferralAction.VIEW_REFERRAL_COUNTS)
+    assert not policy.can(admin, ReferralAction.READ_REFERRAL_PERSONAL_DATA, referral)
+    assert referral_rules.personal_fields_visible_to(admin, referral) == frozenset()
     assert services.referral_read_personal(referral=referral, acting_user=admin, channel="page") == {}
     assert not AccessLogEntry.objects.exists()
     # and a staff member who is not an administrator may not count the network's referrals
-    assert not policy.can(network.users["receiver:staff"], Action.VIEW_REFERRAL_COUNTS)
+    assert not policy.can(network.users["receiver:staff"], ReferralAction.VIEW_REFERRAL_COUNTS)
 
 
 def test_a_member_who_changes_role_to_peer_loses_the_referral(network):
@@ -184,5 +185,5 @@ def test_a_member_who_changes_role_to_peer_loses_the_referral(network):
     policy.forget(staff)
 
     referral = Referral.objects.select_related("consent").get(pk=network.referral.pk)
-    assert not policy.visible_referrals(staff).filter(pk=referral.pk).exists()
-    assert policy.referral_personal_fields_visible_to(staff, referral) == frozenset()
+    assert not referral_rules.visible_referrals(staff).filter(pk=referral.pk).exists()
+    assert referral_rules.personal_fields_visible_to(staff, referral) == frozenset()

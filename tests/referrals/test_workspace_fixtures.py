@@ -13,7 +13,8 @@ import pytest
 from django.utils import timezone, translation
 
 from network.accounts.models import User
-from network.orgs.models import Organisation, Role, Service, ServiceCategory
+from network.directory.models import Service, ServiceCategory
+from network.orgs.models import Organisation, Role
 from network.referrals import services
 from network.referrals.models import Referral
 from tests import factories

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 from wagtail.models import Locale, Site
 
-from network.resources.demo import RESOURCES, seed_demo_resources
+from network.demo.resources import RESOURCES, seed_demo_resources
 from network.resources.models import LibraryIndexPage, ResourceKind, ResourcePage, Visibility
 from network.translation import services as translation_services
 from tests import factories

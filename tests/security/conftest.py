@@ -23,8 +23,9 @@ from django.db.models import Model
 from rest_framework.authtoken.models import Token
 
 from network.accounts.models import User
+from network.directory.models import Service
 from network.notifications.services import notify
-from network.orgs.models import Membership, Organisation, Partnership, Role, Service
+from network.orgs.models import Membership, Organisation, Partnership, Role
 from network.referrals.models import Referral
 from tests import factories
 from tests.referrals import factories as referral_factories

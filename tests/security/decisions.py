@@ -112,7 +112,7 @@ def _a_service(scenario: Scenario) -> dict[str, Any]:
 
 
 def _category(scenario: Scenario) -> dict[str, Any]:
-    from network.orgs.models import ServiceCategory
+    from network.directory.models import ServiceCategory
 
     return {"pk": ServiceCategory.objects.get(code="legal-advice").pk}
 
@@ -176,11 +176,11 @@ def a_managed_opportunity(scenario: Scenario) -> Any:
     """A members-only opportunity A's peer added through the service, with A taking part."""
     from django.utils import timezone
 
-    from network.advocacy import calendar
+    from network.advocacy import services as advocacy_services
 
     return scenario.once(
         "a_managed_opportunity",
-        lambda: calendar.opportunity_create(
+        lambda: advocacy_services.opportunity_create(
             acting_user=scenario.users[PEER],
             organisations=[scenario.a],
             title="Alpha's committee hearing",
@@ -284,8 +284,8 @@ DECISIONS: dict[str, Decision] = {
         post=statuses(403, anonymous=401, coordinator=200, outsider=404),
         why="coordinators of either side end a partnership",
     ),
-    "api:service-list": Decision(get=PUBLIC, personal_data=False, why="the public service directory"),
-    "api:service-detail": Decision(
+    "directory-api:service-list": Decision(get=PUBLIC, personal_data=False, why="the public service directory"),
+    "directory-api:service-detail": Decision(
         get=PUBLIC, personal_data=False, kwargs=lambda s: {"pk": s.a_service.pk}, why="a public service"
     ),
     # --- referrals (API) ----------------------------------------------------------------------------------------
@@ -358,8 +358,8 @@ DECISIONS: dict[str, Decision] = {
     "hsds:taxonomy_terms": Decision(get=PUBLIC, personal_data=False),
     "orgs:directory": Decision(get=PUBLIC, personal_data=False),
     "orgs:detail": Decision(get=PUBLIC, personal_data=False, kwargs=_org_a),
-    "orgs:service_directory": Decision(get=PUBLIC, personal_data=False),
-    "orgs:service_detail": Decision(get=PUBLIC, personal_data=False, kwargs=lambda s: {"pk": s.a_service.pk}),
+    "directory:service_directory": Decision(get=PUBLIC, personal_data=False),
+    "directory:service_detail": Decision(get=PUBLIC, personal_data=False, kwargs=lambda s: {"pk": s.a_service.pk}),
     "admin_login": Decision(
         get=statuses(LOGIN), personal_data=False, why="Wagtail's password-only login is sent to allauth"
     ),
@@ -451,28 +451,28 @@ DECISIONS: dict[str, Decision] = {
         post_data=lambda s: {"enabled": "on"},
         why="those who may change A (its coordinators, network admins) switch its moderation",
     ),
-    "orgs:services_manage": Decision(
+    "directory:services_manage": Decision(
         get=statuses(404, anonymous=LOGIN, coordinator=200), personal_data=False, kwargs=_org_a
     ),
-    "orgs:service_create": Decision(
+    "directory:service_create": Decision(
         get=statuses(404, anonymous=LOGIN, coordinator=200),
         personal_data=False,
         kwargs=_org_a,
         post=statuses(404, anonymous=LOGIN, coordinator=200),
     ),
-    "orgs:service_edit": Decision(
+    "directory:service_edit": Decision(
         get=statuses(404, anonymous=LOGIN, coordinator=200),
         personal_data=False,
         kwargs=_a_service,
         post=statuses(404, anonymous=LOGIN, coordinator=200),
     ),
-    "orgs:service_set_active": Decision(
+    "directory:service_set_active": Decision(
         get=PAGE_POST_ONLY,
         personal_data=False,
         kwargs=_a_service,
         post=statuses(404, anonymous=LOGIN, coordinator=302),
     ),
-    "orgs:service_mark_verified": Decision(
+    "directory:service_mark_verified": Decision(
         get=PAGE_POST_ONLY,
         personal_data=False,
         kwargs=_a_service,

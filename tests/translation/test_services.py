@@ -9,6 +9,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, Locale, Page
 from wagtail_localize.models import StringTranslation
 
+from cms import spaces
 from network.orgs.models import Role
 from network.resources.models import ResourcePage
 from network.translation import services
@@ -63,7 +64,7 @@ def test_sharing_the_space_permissions_again_adds_nothing():
     org = factories.organisation()
     services.translation_submit(instance=rf.make_resource(org), locales=["es", "en"])
 
-    assert services.translated_space_share_permissions(space=org.space_page) == 0
+    assert spaces.translated_space_share_permissions(space=org.space_page) == 0
 
 
 def test_filling_with_a_text_that_is_not_in_the_source_writes_nothing(in_english):

@@ -1,6 +1,6 @@
 """The calendar of advocacy opportunities: a page and an iCalendar feed of the same entries.
 
-What each visitor sees is decided by the policy (`network.advocacy.calendar` asks it): public opportunities for
+What each visitor sees is decided by the policy (`network.advocacy.selectors` asks it): public opportunities for
 everyone, members-only ones for network members. Anything personalised is never cached by a shared cache.
 """
 
@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from network.advocacy.rules import AdvocacyAction
 from network.orgs import policy
 
-from .. import calendar
+from .. import ical, selectors
 from ..models import OpportunityLevel, key_message_link
 
 CALENDAR_PAGE_SIZE = 50
@@ -42,9 +43,9 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     """Upcoming opportunities, soonest first, filterable by level."""
     form = CalendarFilterForm(request.GET or None)
     level = form.level_or_none() if request.GET else None
-    opportunities = calendar.upcoming_opportunities(request.user, level=level)
+    opportunities = selectors.upcoming_opportunities(request.user, level=level)
     page_obj = Paginator(opportunities, CALENDAR_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = calendar.calendar_entries(request.user, page_obj.object_list)
+    entries = selectors.calendar_entries(request.user, page_obj.object_list)
     response = render(
         request,
         "advocacy/calendar/list.html",
@@ -54,7 +55,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "level": level,
             "is_member": policy.is_network_member(request.user),
-            "add_url": _add_url() if policy.may_add_opportunity(request.user) else "",
+            "add_url": _add_url() if policy.can(request.user, AdvocacyAction.ADD_OPPORTUNITY) else "",
         },
     )
     _cache_for(request, response)
@@ -72,8 +73,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     level = form.level_or_none() if request.GET else None
-    entries = calendar.calendar_entries(request.user, calendar.upcoming_opportunities(request.user, level=level))
-    body = calendar.opportunities_ical(
+    entries = selectors.calendar_entries(request.user, selectors.upcoming_opportunities(request.user, level=level))
+    body = ical.opportunities_ical(
         entries,
         calendar_url=request.build_absolute_uri(reverse("advocacy_calendar:list")),
         message_url=lambda message: request.build_absolute_uri(key_message_link(message)),

@@ -16,15 +16,19 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from network.advocacy.rules import AdvocacyAction, Signature
+from network.core.responses import forbidden
+from network.core.service_errors import add_service_errors
 from network.orgs import policy
-from network.orgs.forms import add_service_errors
 from network.orgs.models import Organisation
-from network.orgs.policy import AccessDenied, Action
+from network.orgs.policy import AccessDenied
+from network.resources import rules as resource_rules
 
 from .. import services
 from ..forms import CompareForm, KeyMessageForm, MessageFilterForm, OrganisationChoiceForm
@@ -67,7 +71,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "key_messages": page.object_list,
         "is_filtered": bool(form.is_bound and any(form.data.get(name) for name in ("theme", "status"))),
-        "can_create": policy.organisations_where(user, Action.CONTRIBUTE_ADVOCACY).exists(),
+        "can_create": policy.organisations_where(user, AdvocacyAction.CONTRIBUTE_ADVOCACY).exists(),
     }
     return _render(request, "advocacy/messages/list.html", context)
 
@@ -131,7 +135,7 @@ def message_history(request: HttpRequest, pk: Any) -> HttpResponse:
 def message_create(request: HttpRequest) -> HttpResponse:
     """Draft a new key message for one of my organisations (coordinators, staff and peers contribute)."""
     user = request.user
-    organisations = policy.organisations_where(user, Action.CONTRIBUTE_ADVOCACY).order_by("name")
+    organisations = policy.organisations_where(user, AdvocacyAction.CONTRIBUTE_ADVOCACY).order_by("name")
     if not organisations.exists():
         return _forbidden(
             request, _("Only coordinators, staff and peer workers of an organisation draft key messages.")
@@ -158,7 +162,7 @@ def message_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     """Change a message: every save is a new version."""
     user = request.user
     message = _visible_message(request, pk)
-    if not policy.can(user, Action.EDIT_KEY_MESSAGE, message):
+    if not policy.can(user, AdvocacyAction.EDIT_KEY_MESSAGE, message):
         return _forbidden(request, _edit_refusal(message), message=message)
     form = KeyMessageForm(request.POST or None, resources=_resources_for_evidence(request, message), message=message)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +213,7 @@ def message_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
 def _endorsement_action(request: HttpRequest, pk: Any, *, sign: bool) -> HttpResponse:
     user = request.user
     message = _visible_message(request, pk)
-    coordinated = policy.organisations_where(user, Action.ENDORSE_POSITIONS)
+    coordinated = policy.organisations_where(user, AdvocacyAction.ENDORSE_POSITIONS)
     if not coordinated.exists():
         return _forbidden(request, _("Only coordinators can sign for their organisation."), message=message)
     form = OrganisationChoiceForm(request.POST, organisations=coordinated)
@@ -235,7 +239,9 @@ def _endorsement_action(request: HttpRequest, pk: Any, *, sign: bool) -> HttpRes
 
 
 def _visible_message(request: HttpRequest, pk: Any) -> KeyMessage:
-    queryset = policy.visible_key_messages(request.user).select_related("drafting_organisation", "locale")
+    queryset = policy.visible(request.user, AdvocacyAction.VIEW_KEY_MESSAGE).select_related(
+        "drafting_organisation", "locale"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -247,10 +253,18 @@ def _statuses_visible_to(user: Any) -> list[tuple[str, str]]:
 
 def _signing_context(user: Any, message: KeyMessage) -> dict[str, Any]:
     """Which of my organisations may sign now, and which of them already sign (coordinators only)."""
-    coordinated = list(policy.organisations_where(user, Action.ENDORSE_POSITIONS).order_by("name"))
+    coordinated = list(policy.organisations_where(user, AdvocacyAction.ENDORSE_POSITIONS).order_by("name"))
     signing_ids = {endorsement.organisation_id for endorsement in message.signatories}
-    can_sign = [org for org in coordinated if org.pk not in signing_ids and policy.can_endorse(user, message, org)]
-    can_withdraw = [org for org in coordinated if org.pk in signing_ids and policy.can_withdraw_endorsement(user, org)]
+    can_sign = [
+        org
+        for org in coordinated
+        if org.pk not in signing_ids and policy.can(user, AdvocacyAction.SIGN_KEY_MESSAGE, Signature(message, org))
+    ]
+    can_withdraw = [
+        org
+        for org in coordinated
+        if org.pk in signing_ids and policy.can(user, AdvocacyAction.WITHDRAW_SIGNATURE, Signature(message, org))
+    ]
     return {
         "sign_form": OrganisationChoiceForm(organisations=_ids(can_sign)) if can_sign else None,
         "withdraw_form": OrganisationChoiceForm(organisations=_ids(can_withdraw)) if can_withdraw else None,
@@ -265,11 +279,13 @@ def _ids(organisations: list[Organisation]) -> QuerySet[Organisation]:
 
 def _actions_context(user: Any, message: KeyMessage) -> dict[str, Any]:
     return {
-        "can_edit": policy.can(user, Action.EDIT_KEY_MESSAGE, message),
-        "can_propose": message.status == MessageStatus.DRAFT and policy.can(user, Action.PROPOSE_KEY_MESSAGE, message),
-        "can_adopt": message.status == MessageStatus.PROPOSED and policy.can(user, Action.ADOPT_KEY_MESSAGE, message),
+        "can_edit": policy.can(user, AdvocacyAction.EDIT_KEY_MESSAGE, message),
+        "can_propose": message.status == MessageStatus.DRAFT
+        and policy.can(user, AdvocacyAction.PROPOSE_KEY_MESSAGE, message),
+        "can_adopt": message.status == MessageStatus.PROPOSED
+        and policy.can(user, AdvocacyAction.ADOPT_KEY_MESSAGE, message),
         "can_retire": message.status in (MessageStatus.PROPOSED, MessageStatus.ADOPTED)
-        and policy.can(user, Action.ADOPT_KEY_MESSAGE, message),
+        and policy.can(user, AdvocacyAction.ADOPT_KEY_MESSAGE, message),
         "is_member": policy.is_network_member(user),
     }
 
@@ -277,7 +293,7 @@ def _actions_context(user: Any, message: KeyMessage) -> dict[str, Any]:
 def _translations(user: Any, message: KeyMessage) -> list[KeyMessage]:
     """The other languages this message is available in (that the visitor may see)."""
     return list(
-        policy.visible_key_messages(user)
+        policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE)
         .filter(translation_key=message.translation_key)
         .exclude(pk=message.pk)
         .select_related("locale")
@@ -290,7 +306,7 @@ def _resources_for_evidence(request: HttpRequest, message: KeyMessage | None = N
     from wagtail.models import Locale
 
     locale = message.locale if message is not None else Locale.get_active()
-    return policy.visible_resources(request.user).filter(locale=locale)
+    return resource_rules.visible_resources(request.user).filter(locale=locale)
 
 
 def _edit_refusal(message: KeyMessage) -> str:
@@ -325,4 +341,8 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
 
 
 def _forbidden(request: HttpRequest, reason: str, *, message: KeyMessage | None = None) -> HttpResponse:
-    return _render(request, "advocacy/messages/forbidden.html", {"reason": reason, "message": message}, status=403)
+    if message is not None:
+        back_url, back_label = reverse("advocacy:message_detail", args=[message.pk]), _("Back to the key message")
+    else:
+        back_url, back_label = reverse("advocacy:message_list"), _("Back to the key messages")
+    return forbidden(request, reason, back_url=back_url, back_label=back_label)

@@ -18,10 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from network.core.service_errors import add_service_errors
+from network.orgs.rules import OrganisationAction
+
 from .. import policy, services
-from ..forms import MemberInviteForm, MembershipRoleForm, OrganisationProfileForm, add_service_errors
+from ..dashboard import organisation_links
+from ..forms import MemberInviteForm, MembershipRoleForm, OrganisationProfileForm
 from ..models import Organisation, PartnershipStatus, Role
-from ..policy import Action
 
 ROLE_ORDER = Case(
     *(When(role=role, then=Value(position)) for position, role in enumerate(Role.values)),
@@ -34,16 +37,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """My organisations with my role and what it lets me open, and the partnership proposals awaiting my answer."""
     user = request.user
     memberships = list(
-        policy.visible_memberships(user).filter(user=user).order_by("organisation__name").select_related("organisation")
+        policy.visible(user, OrganisationAction.VIEW_MEMBERSHIP)
+        .filter(user=user)
+        .order_by("organisation__name")
+        .select_related("organisation")
     )
     rows = [
         {
             "membership": membership,
             "organisation": membership.organisation,
-            "can_edit_profile": policy.can(user, Action.CHANGE_ORGANISATION, membership.organisation),
-            "can_view_members": policy.can(user, Action.VIEW_MEMBERS, membership.organisation),
-            "can_manage_members": policy.can(user, Action.MANAGE_MEMBERS, membership.organisation),
-            "can_manage_services": policy.can(user, Action.MANAGE_SERVICES, membership.organisation),
+            "can_edit_profile": policy.can(user, OrganisationAction.CHANGE_ORGANISATION, membership.organisation),
+            "can_view_members": policy.can(user, OrganisationAction.VIEW_MEMBERS, membership.organisation),
+            "can_manage_members": policy.can(user, OrganisationAction.MANAGE_MEMBERS, membership.organisation),
+            "links": organisation_links(user, membership.organisation),  # registered by other apps
         }
         for membership in memberships
     ]
@@ -53,12 +59,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "partnership": partnership,
             "can_accept": True,
-            "can_decline": policy.can(user, Action.DECLINE_PARTNERSHIP, partnership),
+            "can_decline": policy.can(user, OrganisationAction.DECLINE_PARTNERSHIP, partnership),
         }
-        for partnership in policy.visible_partnerships(user)
+        for partnership in policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP)
         .filter(status=PartnershipStatus.PROPOSED, partner_id__in=my_organisation_ids)
         .order_by("-proposed_at")
-        if policy.can(user, Action.ACCEPT_PARTNERSHIP, partnership)
+        if policy.can(user, OrganisationAction.ACCEPT_PARTNERSHIP, partnership)
     ]
     return render(
         request,
@@ -71,7 +77,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest, slug: str) -> HttpResponse:
     """Coordinators (and network administrators) edit an organisation's public profile."""
-    organisation = get_object_or_404(policy.organisations_where(request.user, Action.CHANGE_ORGANISATION), slug=slug)
+    organisation = get_object_or_404(
+        policy.organisations_where(request.user, OrganisationAction.CHANGE_ORGANISATION), slug=slug
+    )
     # The form and the service both set attributes on the instance they get; the page shows the saved state.
     saved = copy.copy(organisation)
     if request.method == "POST":
@@ -102,10 +110,10 @@ def edit_profile(request: HttpRequest, slug: str) -> HttpResponse:
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Those who may see the members (coordinators, staff) see the list; coordinators also get the controls."""
     user = request.user
-    organisation = get_object_or_404(policy.organisations_where(user, Action.VIEW_MEMBERS), slug=slug)
-    can_manage = policy.can(user, Action.MANAGE_MEMBERS, organisation)
+    organisation = get_object_or_404(policy.organisations_where(user, OrganisationAction.VIEW_MEMBERS), slug=slug)
+    can_manage = policy.can(user, OrganisationAction.MANAGE_MEMBERS, organisation)
     memberships = (
-        policy.visible_memberships(user)
+        policy.visible(user, OrganisationAction.VIEW_MEMBERSHIP)
         .filter(organisation=organisation)
         .order_by(ROLE_ORDER, "user__public_name", "user__username")
     )
@@ -157,7 +165,9 @@ def member_edit(request: HttpRequest, slug: str, membership_id: UUID) -> HttpRes
     """Change a member's role, or remove them after a confirmation page (`?confirm=remove`)."""
     user = request.user
     organisation = _managed_organisation(request, slug)
-    membership = get_object_or_404(policy.visible_memberships(user).filter(organisation=organisation), pk=membership_id)
+    membership = get_object_or_404(
+        policy.visible(user, OrganisationAction.VIEW_MEMBERSHIP).filter(organisation=organisation), pk=membership_id
+    )
     context = {"organisation": organisation, "membership": membership, "remove_errors": []}
     role_form = MembershipRoleForm(initial={"role": membership.role})
 
@@ -199,12 +209,12 @@ def member_edit(request: HttpRequest, slug: str, membership_id: UUID) -> HttpRes
 
 def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
     """The organisation whose members the user may manage; 404 for any other, as for a missing one."""
-    return get_object_or_404(policy.organisations_where(request.user, Action.MANAGE_MEMBERS), slug=slug)
+    return get_object_or_404(policy.organisations_where(request.user, OrganisationAction.MANAGE_MEMBERS), slug=slug)
 
 
 def _back_to_members(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """After a change that may concern the acting user: the member list if they may still see it, else the dashboard."""
     policy.forget(request.user)
-    if policy.can(request.user, Action.VIEW_MEMBERS, organisation):
+    if policy.can(request.user, OrganisationAction.VIEW_MEMBERS, organisation):
         return redirect("orgs:members", slug=organisation.slug)
     return redirect("orgs:dashboard")

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from network.orgs.rules import OrganisationAction
+
 from .. import moderation, policy
-from ..policy import Action
 
 
 class ModerationForm(forms.Form):
@@ -32,7 +33,9 @@ class ModerationForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderation_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(policy.organisations_where(request.user, Action.CHANGE_ORGANISATION), slug=slug)
+    organisation = get_object_or_404(
+        policy.organisations_where(request.user, OrganisationAction.CHANGE_ORGANISATION), slug=slug
+    )
     enabled = moderation.moderation_is_enabled(organisation)
     form = ModerationForm(request.POST or None, initial={"enabled": enabled})
     if request.method == "POST" and form.is_valid():

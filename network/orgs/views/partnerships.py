@@ -1,7 +1,7 @@
 """Partnership screens: list, propose, detail, and the accept / decline / end transitions.
 
-A partnership outside `policy.visible_partnerships(user)` answers 404 exactly like a missing one; a visible one
-the user may not act on answers 403 with the reason.
+A partnership outside `policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP)` answers 404 exactly like a missing
+one; a visible one the user may not act on answers 403 with the reason.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from network.core.responses import forbidden
+from network.core.service_errors import add_service_errors
+from network.orgs.rules import OrganisationAction
+
 from .. import policy, services
-from ..forms import PartnershipProposeForm, add_service_errors
+from ..forms import PartnershipProposeForm
 from ..models import Partnership, PartnershipStatus
-from ..policy import Action
 
 TRANSITIONS: dict[str, Callable[..., Partnership]] = {
     "accept": services.partnership_accept,
@@ -46,12 +50,12 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     """My organisations' partnerships (all of them for network administrators), grouped by status."""
     user = request.user
     grouped: dict[str, list[dict]] = {status: [] for status, _label in STATUS_GROUPS}
-    for partnership in policy.visible_partnerships(user).order_by("-proposed_at"):
+    for partnership in policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP).order_by("-proposed_at"):
         grouped[partnership.status].append(
             {
                 "partnership": partnership,
                 "awaits_my_answer": partnership.status == PartnershipStatus.PROPOSED
-                and policy.can(user, Action.ACCEPT_PARTNERSHIP, partnership),
+                and policy.can(user, OrganisationAction.ACCEPT_PARTNERSHIP, partnership),
             }
         )
     groups = [{"status": status, "label": label, "rows": grouped[status]} for status, label in STATUS_GROUPS]
@@ -61,7 +65,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "is_empty": not any(group["rows"] for group in groups),
-            "can_propose": policy.organisations_where(user, Action.PROPOSE_PARTNERSHIP).exists(),
+            "can_propose": policy.organisations_where(user, OrganisationAction.PROPOSE_PARTNERSHIP).exists(),
         },
     )
 
@@ -71,10 +75,10 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 def partnership_propose(request: HttpRequest) -> HttpResponse:
     """Propose a partnership on behalf of one of my organisations; it starts only when the partner accepts."""
     user = request.user
-    proposers = policy.organisations_where(user, Action.PROPOSE_PARTNERSHIP).order_by("name")
+    proposers = policy.organisations_where(user, OrganisationAction.PROPOSE_PARTNERSHIP).order_by("name")
     if not proposers.exists():
         return _forbidden(request, _("Only coordinators can propose partnerships for their organisation."))
-    partners = policy.visible_organisations(user).filter(is_active=True).order_by("name")
+    partners = policy.visible(user, OrganisationAction.VIEW_ORGANISATION).filter(is_active=True).order_by("name")
     form = PartnershipProposeForm(request.POST or None, proposers=proposers, partners=partners)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,16 +104,16 @@ def partnership_propose(request: HttpRequest) -> HttpResponse:
 def partnership_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A partnership of one of my organisations, with the answers my role allows."""
     user = request.user
-    partnership = get_object_or_404(policy.visible_partnerships(user), pk=pk)
+    partnership = get_object_or_404(policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP), pk=pk)
     is_open = partnership.status in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE)
     can_answer = partnership.status == PartnershipStatus.PROPOSED and policy.can(
-        user, Action.ACCEPT_PARTNERSHIP, partnership
+        user, OrganisationAction.ACCEPT_PARTNERSHIP, partnership
     )
     can_decline = partnership.status == PartnershipStatus.PROPOSED and policy.can(
-        user, Action.DECLINE_PARTNERSHIP, partnership
+        user, OrganisationAction.DECLINE_PARTNERSHIP, partnership
     )
     # The invited side answers with "decline"; "end" is for ending an active partnership or withdrawing a proposal.
-    can_end = is_open and not can_answer and policy.can(user, Action.END_PARTNERSHIP, partnership)
+    can_end = is_open and not can_answer and policy.can(user, OrganisationAction.END_PARTNERSHIP, partnership)
     return render(
         request,
         "orgs/partnerships/partnership_detail.html",
@@ -131,7 +135,7 @@ def partnership_transition(request: HttpRequest, pk: UUID, transition: str) -> H
     if service is None:
         raise Http404
     user = request.user
-    partnership = get_object_or_404(policy.visible_partnerships(user), pk=pk)
+    partnership = get_object_or_404(policy.visible(user, OrganisationAction.VIEW_PARTNERSHIP), pk=pk)
     try:
         partnership = service(partnership=partnership, acting_user=user)
     except policy.AccessDenied:
@@ -154,9 +158,9 @@ def _other_side_name(request: HttpRequest, partnership: Partnership) -> str:
 
 
 def _forbidden(request: HttpRequest, reason: str, *, partnership: Partnership | None = None) -> HttpResponse:
-    return render(
-        request,
-        "orgs/partnerships/forbidden.html",
-        {"reason": reason, "partnership": partnership},
-        status=403,
-    )
+    if partnership is not None:
+        back_url = reverse("orgs:partnership_detail", args=[partnership.pk])
+        back_label = _("Back to the partnership")
+    else:
+        back_url, back_label = reverse("orgs:partnerships"), _("Back to the partnerships")
+    return forbidden(request, reason, back_url=back_url, back_label=back_label)

@@ -1,6 +1,6 @@
 """The public organisation directory: public fields only, the same few queries whatever the number of organisations.
 
-Who may see what is decided by the access policy: `visible_organisations` scopes every lookup (an inactive
+Who may see what is decided by the access policy: `VIEW_ORGANISATION` scopes every lookup (an inactive
 organisation answers 404 to anyone who is not its member nor a network administrator), `can(VIEW_ADDRESS)`
 decides the address, `can(CHANGE_ORGANISATION / MANAGE_MEMBERS)` the coordinators' links.
 """
@@ -13,22 +13,14 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from network.orgs import policy
+from network.orgs import policy, selectors
+from network.orgs.languages import language_name
 from network.orgs.models import Organisation, OrganisationKind
-from network.orgs.policy import Action
+from network.orgs.rules import OrganisationAction
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def language_name(code: str) -> str:
-    """The name of a language in the current interface language, or its code when Django does not know it."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 class DirectoryFilterForm(forms.Form):
@@ -77,7 +69,7 @@ def speaks_language(code: str) -> Q:
 
 def listed_organisations(request: HttpRequest) -> QuerySet[Organisation]:
     """Active organisations the visitor may see (the directory never lists inactive ones, even to their members)."""
-    return policy.visible_organisations(request.user).filter(is_active=True)
+    return policy.visible(request.user, OrganisationAction.VIEW_ORGANISATION).filter(is_active=True)
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -106,7 +98,9 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One organisation's public profile; members of the network also see its active partnerships."""
-    organisation = get_object_or_404(policy.visible_organisations(request.user).select_related("space_page"), slug=slug)
+    organisation = get_object_or_404(
+        policy.visible(request.user, OrganisationAction.VIEW_ORGANISATION).select_related("space_page"), slug=slug
+    )
     user = request.user
     sees_partnerships = policy.is_network_member(user)
     partners = []
@@ -114,7 +108,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         # A deactivated partner is invisible to non-members (rule 4), so it is left out here too.
         partners = [
             {"organisation": other, "partnership": partnership}
-            for partnership in policy.active_partnerships_of(organisation).order_by("started_on", "proposed_at")
+            for partnership in selectors.active_partnerships_of(organisation).order_by("started_on", "proposed_at")
             if (other := partnership.other_side(organisation)).is_active
         ]
     space_page = organisation.space_page if organisation.space_page and organisation.space_page.live else None
@@ -123,12 +117,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "orgs/public/detail.html",
         {
             "organisation": organisation,
-            "show_address": bool(organisation.address) and policy.can(user, Action.VIEW_ADDRESS, organisation),
+            "show_address": bool(organisation.address)
+            and policy.can(user, OrganisationAction.VIEW_ADDRESS, organisation),
             "languages": [language_name(code) for code in organisation.languages],
             "sees_partnerships": sees_partnerships,
             "partners": partners,
             "space_page": space_page,
-            "can_edit_profile": policy.can(user, Action.CHANGE_ORGANISATION, organisation),
-            "can_manage_members": policy.can(user, Action.MANAGE_MEMBERS, organisation),
+            "can_edit_profile": policy.can(user, OrganisationAction.CHANGE_ORGANISATION, organisation),
+            "can_manage_members": policy.can(user, OrganisationAction.MANAGE_MEMBERS, organisation),
         },
     )

@@ -6,27 +6,38 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network.core.responses import forbidden as core_forbidden
 from network.orgs import policy
 from network.orgs.models import Organisation
-from network.orgs.policy import Action
+from network.referrals.rules import ReferralAction
 
 NO_REFERRAL_ROLE = gettext_lazy("Referrals are for staff and coordinators.")
 
 
 def sending_organisations(user: Any) -> QuerySet[Organisation]:
-    return policy.organisations_where(user, Action.SEND_REFERRALS).order_by("name")
+    return policy.organisations_where(user, ReferralAction.SEND_REFERRALS).order_by("name")
 
 
 def receiving_organisations(user: Any) -> QuerySet[Organisation]:
-    return policy.organisations_where(user, Action.RECEIVE_REFERRALS).order_by("name")
+    return policy.organisations_where(user, ReferralAction.RECEIVE_REFERRALS).order_by("name")
 
 
 def forbidden(request: HttpRequest, reason: str, *, referral: Any = None) -> HttpResponse:
     """A 403 page that gives the reason, and nothing about any referral the user may not see."""
-    response = render(request, "referrals/forbidden.html", {"reason": reason, "referral": referral}, status=403)
-    add_never_cache_headers(response)
-    return response
+    if referral is not None:
+        back_url = reverse("referrals:detail", args=[referral.pk])
+        back_label = _("Back to referral %(number)s") % {"number": referral.number}
+    else:
+        back_url, back_label = reverse("orgs:dashboard"), _("Back to the dashboard")
+    return core_forbidden(
+        request,
+        reason,
+        back_url=back_url,
+        back_label=back_label,
+        layout="referrals/_workspace.html",
+        reason_class="notice",
+    )

@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from network.core.service_errors import add_service_errors
+from network.directory import rules as directory_rules
+from network.directory.models import Service, ServiceCategory
 from network.orgs import policy
-from network.orgs.models import Organisation, Service, ServiceCategory
+from network.orgs.models import Organisation
 
 from .. import services
-from ..forms import ReferralForm, ServiceSearchForm, add_service_errors
+from ..forms import ReferralForm, ServiceSearchForm
 from .common import forbidden, sending_organisations
 
 REFINE = "refine"
@@ -43,7 +46,9 @@ def new(request: HttpRequest) -> HttpResponse:
         return forbidden(request, _("Only staff and coordinators of an organisation can send referrals."))
     data = request.POST if request.method == "POST" else None
     sender = _chosen_sender(request, senders)
-    referable = policy.referable_services(user, sender).order_by("category__sort_order", "organisation__name", "name")
+    referable = directory_rules.referable_services(user, sender).order_by(
+        "category__sort_order", "organisation__name", "name"
+    )
     search = _search_form(request.POST if data is not None else request.GET, referable)
     offered = search.filter(referable)
     if data is not None and REFINE in data:

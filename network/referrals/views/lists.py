@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from network.orgs import policy
-from network.orgs.models import Organisation, Service
+from network.directory.models import Service
+from network.orgs.models import Organisation
+from network.referrals import rules as referral_rules
 from network.referrals.services import ERASABLE_MODEL_FIELDS
 
 from ..forms import ReferralFilterForm
@@ -35,7 +36,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     receivers = list(receiving_organisations(user))
     if not receivers and not sending_organisations(user).exists():
         return forbidden(request, NO_REFERRAL_ROLE)
-    referrals = policy.visible_referrals(user, direction="received")
+    referrals = referral_rules.visible_referrals(user, direction="received")
     services = Service.objects.filter(organisation__in=[org.pk for org in receivers]).select_related("organisation")
     return _render_list(request, referrals, services, receivers, direction="received")
 
@@ -49,7 +50,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     senders = list(sending_organisations(user))
     if not senders and not receiving_organisations(user).exists():
         return forbidden(request, NO_REFERRAL_ROLE)
-    referrals = policy.visible_referrals(user, direction="sent")
+    referrals = referral_rules.visible_referrals(user, direction="sent")
     # The services my organisations have sent to: one query, whatever the number of referrals.
     services = Service.objects.filter(pk__in=referrals.order_by().values("service_id")).select_related("organisation")
     return _render_list(request, referrals, services, senders, direction="sent")

@@ -1,6 +1,6 @@
 """The referral page (status, personal fields within consent, timeline, messages, actions) and its access log.
 
-A referral outside `policy.visible_referrals(user)` answers 404 exactly like a missing one. Personal fields come
+A referral outside `referral_rules.visible_referrals(user)` answers 404 exactly like a missing one. Personal fields come
 from ONE call to `services.referral_read_personal` per page shown (it writes the access log); the view never
 reads them from the model. Every response here carries `Cache-Control: no-store`.
 """
@@ -28,10 +28,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from network.core.service_errors import add_service_errors
+from network.directory.models import Service
 from network.orgs import policy
-from network.orgs.models import Service
-from network.orgs.policy import Action
-from network.orgs.views.public import language_name
+from network.orgs.languages import language_name
+from network.referrals import rules as referral_rules
+from network.referrals.rules import ReferralAction
 
 from .. import services
 from ..forms import (
@@ -43,7 +45,6 @@ from ..forms import (
     MessageForm,
     RedirectForm,
     WithdrawConsentForm,
-    add_service_errors,
 )
 from ..models import (
     AWAITING_ANSWER,
@@ -69,81 +70,81 @@ NOT_GIVEN = gettext_lazy("Not given")
 
 
 @dataclass(frozen=True)
-class ReferralAction:
+class ReferralStep:
     """One action of the referral page: its form, the service it calls, who may take it and from which states."""
 
     label: Promise
     form: type[forms.Form]
     run: Callable[[Referral, Any, dict[str, Any]], Referral]
-    policy_action: Action
+    policy_action: ReferralAction
     states: tuple[str, ...]
     done: Promise
     refused: Promise
     danger: bool = False
 
 
-ACTIONS: dict[str, ReferralAction] = {
-    "accept": ReferralAction(
+ACTIONS: dict[str, ReferralStep] = {
+    "accept": ReferralStep(
         label=gettext_lazy("Accept"),
         form=AcceptForm,
         run=lambda referral, user, data: services.referral_accept(referral=referral, acting_user=user, **data),
-        policy_action=Action.ANSWER_REFERRAL,
+        policy_action=ReferralAction.ANSWER_REFERRAL,
         states=services.ALLOWED_FROM["accept"],
         done=gettext_lazy("You accepted referral %(number)s."),
         refused=gettext_lazy("Only staff and coordinators of the receiving organisation can answer this referral."),
     ),
-    "decline": ReferralAction(
+    "decline": ReferralStep(
         label=gettext_lazy("Decline"),
         form=DeclineForm,
         run=lambda referral, user, data: services.referral_decline(referral=referral, acting_user=user, **data),
-        policy_action=Action.ANSWER_REFERRAL,
+        policy_action=ReferralAction.ANSWER_REFERRAL,
         states=services.ALLOWED_FROM["decline"],
         done=gettext_lazy("You declined referral %(number)s."),
         refused=gettext_lazy("Only staff and coordinators of the receiving organisation can answer this referral."),
         danger=True,
     ),
-    "redirect": ReferralAction(
+    "redirect": ReferralStep(
         label=gettext_lazy("Redirect to another of our services"),
         form=RedirectForm,
         run=lambda referral, user, data: services.referral_redirect(referral=referral, acting_user=user, **data),
-        policy_action=Action.ANSWER_REFERRAL,
+        policy_action=ReferralAction.ANSWER_REFERRAL,
         states=services.ALLOWED_FROM["redirect"],
         done=gettext_lazy("Referral %(number)s was redirected."),
         refused=gettext_lazy("Only staff and coordinators of the receiving organisation can answer this referral."),
     ),
-    "set-appointment": ReferralAction(
+    "set-appointment": ReferralStep(
         label=gettext_lazy("Set the appointment"),
         form=AppointmentForm,
         run=lambda referral, user, data: services.referral_set_appointment(referral=referral, acting_user=user, **data),
-        policy_action=Action.ANSWER_REFERRAL,
+        policy_action=ReferralAction.ANSWER_REFERRAL,
         states=services.ALLOWED_FROM["set-appointment"],
         done=gettext_lazy("The appointment for referral %(number)s is recorded."),
         refused=gettext_lazy("Only staff and coordinators of the receiving organisation can set the appointment."),
     ),
-    "complete": ReferralAction(
+    "complete": ReferralStep(
         label=gettext_lazy("Record the outcome"),
         form=CompleteForm,
         run=lambda referral, user, data: services.referral_complete(referral=referral, acting_user=user, **data),
-        policy_action=Action.ANSWER_REFERRAL,
+        policy_action=ReferralAction.ANSWER_REFERRAL,
         states=services.ALLOWED_FROM["complete"],
         done=gettext_lazy("Referral %(number)s is completed."),
         refused=gettext_lazy("Only staff and coordinators of the receiving organisation can complete this referral."),
     ),
-    "cancel": ReferralAction(
+    "cancel": ReferralStep(
         label=gettext_lazy("Cancel the referral"),
         form=CancelForm,
         run=lambda referral, user, data: services.referral_cancel(referral=referral, acting_user=user, **data),
-        policy_action=Action.MANAGE_SENT_REFERRAL,
+        policy_action=ReferralAction.MANAGE_SENT_REFERRAL,
         states=services.ALLOWED_FROM["cancel"],
         done=gettext_lazy("Referral %(number)s is cancelled."),
         refused=gettext_lazy("Only staff and coordinators of the sending organisation can cancel this referral."),
         danger=True,
     ),
-    "withdraw-consent": ReferralAction(
+    "withdraw-consent": ReferralStep(
         label=gettext_lazy("Record that consent was withdrawn"),
         form=WithdrawConsentForm,
         run=lambda referral, user, data: services.referral_withdraw_consent(referral=referral, acting_user=user),
-        policy_action=Action.MANAGE_SENT_REFERRAL,
+        policy_action=ReferralAction.MANAGE_SENT_REFERRAL,
         states=services.ALLOWED_FROM["withdraw-consent"],
         done=gettext_lazy("Consent for referral %(number)s is withdrawn: the receiver no longer sees the person."),
         refused=gettext_lazy("Only staff and coordinators of the sending organisation can record a withdrawal."),
@@ -153,7 +154,7 @@ ACTIONS: dict[str, ReferralAction] = {
 
 
 def _visible(user: Any) -> QuerySet[Referral]:
-    return policy.visible_referrals(user).select_related(
+    return referral_rules.visible_referrals(user).select_related(
         "service", "service__category", "sender_organisation", "receiver_organisation", "consent"
     )
 
@@ -226,7 +227,7 @@ def message_post(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Post a secure message to the other organisation on this referral."""
     user = request.user
     referral = get_object_or_404(_visible(user), pk=pk)
-    if not policy.can(user, Action.POST_REFERRAL_MESSAGE, referral):
+    if not policy.can(user, ReferralAction.POST_REFERRAL_MESSAGE, referral):
         return forbidden(request, _("You cannot post messages on this referral."), referral=referral)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -255,8 +256,8 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     personal = services.referral_read_personal(referral=referral, acting_user=user, channel=AccessChannel.PAGE)
-    is_sender = policy.can(user, Action.MANAGE_SENT_REFERRAL, referral)
-    is_receiver = policy.can(user, Action.ANSWER_REFERRAL, referral)
+    is_sender = policy.can(user, ReferralAction.MANAGE_SENT_REFERRAL, referral)
+    is_receiver = policy.can(user, ReferralAction.ANSWER_REFERRAL, referral)
     consent = referral.consent
     actions = []
     for name, spec in ACTIONS.items():
@@ -266,7 +267,9 @@ def _render_detail(
             continue
         form = bound[1] if bound and bound[0] == name else _action_form(name, referral)
         actions.append({"name": name, "spec": spec, "form": form, "open": bool(bound and bound[0] == name)})
-    can_message = policy.can(user, Action.POST_REFERRAL_MESSAGE, referral) and referral.personal_data_erased_at is None
+    can_message = (
+        policy.can(user, ReferralAction.POST_REFERRAL_MESSAGE, referral) and referral.personal_data_erased_at is None
+    )
     return render(
         request,
         "referrals/detail.html",
@@ -283,7 +286,7 @@ def _render_detail(
             "messages_list": list(referral.messages.select_related("author", "author_organisation")),
             "message_form": (message_form or MessageForm()) if can_message else None,
             "actions": actions,
-            "can_view_access_log": policy.can(user, Action.VIEW_REFERRAL_ACCESS_LOG, referral),
+            "can_view_access_log": policy.can(user, ReferralAction.VIEW_REFERRAL_ACCESS_LOG, referral),
         },
     )
 
@@ -339,7 +342,7 @@ def access_log(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Who read which personal fields of this referral, when, through which channel (the sender's coordinators)."""
     user = request.user
     referral = get_object_or_404(_visible(user), pk=pk)
-    if not policy.can(user, Action.VIEW_REFERRAL_ACCESS_LOG, referral):
+    if not policy.can(user, ReferralAction.VIEW_REFERRAL_ACCESS_LOG, referral):
         return forbidden(
             request, _("Only coordinators of the sending organisation can read the access log."), referral=referral
         )

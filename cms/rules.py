@@ -1,0 +1,116 @@
+"""Access rules for the pages in the organisations' spaces and for Wagtail documents.
+
+A page of an organisation's space (`OrganisationOwnedPage` with a `visibility`) is seen by everyone (public), by
+network members (network) or by its organisation's members (organisation); a draft only by who edits in that
+space. Each page type registers `PageAction.VIEW_PAGE` for itself (see `register_page_type`), with the list form
+of the same rule. A document is served to whoever may see a live page using it, and to the members of the
+organisation whose collection holds it. Registered into the policy core by `CmsConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from wagtail.models import Page, ReferenceIndex
+
+from network.orgs import policy
+from network.orgs.models import Organisation
+from network.orgs.policy import Action, Actor
+
+# The permissions of members who write in a space (and so see its drafts and restricted pages).
+SPACE_EDITING_PERMISSIONS = ("draft_resources", "publish_resources", "contribute_advocacy")
+
+
+class PageAction(Action):
+    VIEW_PAGE = "view_page"  # obj: a page of a type that registered its rule
+    DOWNLOAD_DOCUMENT = "download_document"  # obj: a Wagtail document
+
+
+def may_see_by_visibility(user: Actor, visibility: str, organisation_id: UUID | None) -> bool:
+    """public: everyone; network: network members; organisation: members of the owning organisation only."""
+    if visibility == "public":
+        return True
+    if visibility == "network":
+        return policy.is_network_member(user)
+    if visibility == "organisation":
+        return organisation_id is not None and organisation_id in policy.member_organisation_ids(user)
+    return False
+
+
+def visibility_condition(user: Actor, *, with_organisation_level: bool) -> Q:
+    """The rows of a page model with `visibility` and `organisation` that this user may see."""
+    condition = Q(visibility="public")
+    if policy.is_network_member(user):
+        condition |= Q(visibility="network")
+    if with_organisation_level:
+        own = policy.member_organisation_ids(user)
+        if own:
+            condition |= Q(visibility="organisation", organisation_id__in=own)
+    return condition
+
+
+def edits_in_space(user: Actor, organisation_id: UUID | None) -> bool:
+    """Members who draft in the organisation's space see its unpublished and restricted pages."""
+    return any(
+        policy.has_organisation_permission(user, organisation_id, codename) for codename in SPACE_EDITING_PERMISSIONS
+    )
+
+
+def register_page_type(model: type[Page], *, with_organisation_level: bool) -> None:
+    """Register VIEW_PAGE for a page type of the spaces: live pages by their visibility, drafts for editors."""
+
+    def may_view(user: Actor, page: Any) -> bool:
+        if not page.live:
+            return edits_in_space(user, page.organisation_id)
+        if page.visibility == "organisation" and not with_organisation_level:
+            return False
+        return may_see_by_visibility(user, page.visibility, page.organisation_id)
+
+    def visible_pages(user: Actor) -> QuerySet[Any]:
+        condition = visibility_condition(user, with_organisation_level=with_organisation_level)
+        return model.objects.live().filter(condition)
+
+    label = model._meta.object_name
+    may_view.__doc__ = f"Live {label} pages by their visibility; drafts for members who write in the space."
+    visible_pages.__doc__ = f"Live {label} pages this user may see (every locale)."
+    policy.register(
+        PageAction.VIEW_PAGE,
+        model,
+        check=may_view,
+        lister=visible_pages,
+        scope=lambda: model.objects.live(),
+        anonymous=True,
+    )
+
+
+def visible_pages(user: Actor, model: type[Page]) -> QuerySet[Any]:
+    """Live pages of `model` (a registered page type) that `user` may see, in every locale."""
+    return policy.visible(user, PageAction.VIEW_PAGE, model)
+
+
+def may_download_document(user: Actor, document: Any) -> bool:
+    """Members of the organisation whose collection holds the document, and anyone who may see a live page that
+    uses it (attachment or body block, from Wagtail's reference index). Anything else answers 404."""
+    owner_ids = set(Organisation.objects.filter(collection_id=document.collection_id).values_list("pk", flat=True))
+    if owner_ids & policy.member_organisation_ids(user):
+        return True
+    return any(policy.can(user, PageAction.VIEW_PAGE, page) for page in _pages_using(document))
+
+
+def _pages_using(document: Any) -> list[Page]:
+    """Live pages, of a type that decides VIEW_PAGE, that reference the document."""
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))  # noqa: SLF001
+        .values_list("object_id", flat=True)
+    )
+    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids], live=True).specific()
+    return [page for page in pages if policy.rule_for(PageAction.VIEW_PAGE, page) is not None]
+
+
+def register_rules() -> None:
+    from wagtail.documents import get_document_model
+
+    policy.register(PageAction.DOWNLOAD_DOCUMENT, get_document_model(), check=may_download_document, anonymous=True)

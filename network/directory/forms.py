@@ -1,0 +1,126 @@
+"""Forms of the directory's screens: they parse and check input; `services` validates and writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from network.orgs.forms import LanguageCodesField
+from network.orgs.languages import language_name
+from network.orgs.views.public import speaks_language
+
+from . import selectors
+from .models import Service, ServiceCategory, Weekday
+from .services import SERVICE_FIELDS
+
+
+class ServiceFilterForm(forms.Form):
+    """Search the directory by category, language, city and free text. Choices come from what is listed."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+    city = forms.ChoiceField(label=gettext_lazy("City"), required=False)
+
+    def __init__(
+        self, *args: Any, categories: list[ServiceCategory], languages: list[str], cities: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        every = [("", gettext_lazy("All"))]
+        self.fields["category"].choices = every + [(category.code, category.name) for category in categories]
+        self.fields["language"].choices = every + sorted(
+            ((code, language_name(code)) for code in languages), key=lambda choice: choice[1].casefold()
+        )
+        self.fields["city"].choices = every + [(city, city) for city in cities]
+
+    def filter(self, services: QuerySet[Service]) -> QuerySet[Service]:
+        """Apply the valid filters; an invalid value (a stale link) is ignored rather than failing the page."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if text := (data.get("q") or "").strip():
+            services = services.filter(
+                Q(name__icontains=text)
+                | Q(description__icontains=text)
+                | Q(eligibility__icontains=text)
+                | Q(organisation__name__icontains=text)
+                | Q(category__name__icontains=text)
+            )
+        if data.get("category"):
+            services = services.filter(category__code=data["category"])
+        if data.get("language"):
+            services = services.filter(speaks_language(data["language"]))
+        if data.get("city"):
+            services = services.filter(Q(city=data["city"]) | Q(city="", organisation__city=data["city"]))
+        return services
+
+
+class ServiceForm(forms.ModelForm):
+    """A service as its organisation's coordinators declare it. The form parses; `directory` validates and saves."""
+
+    languages = LanguageCodesField(label=gettext_lazy("Languages"))
+    url = forms.URLField(label=gettext_lazy("Web page"), max_length=200, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Service
+        # Languages are declared above, outside Meta.fields, so the form never writes them onto the instance.
+        fields = [name for name in SERVICE_FIELDS if name not in ("languages", "url")]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "eligibility": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = selectors.service_categories()
+        self.fields["category"].empty_label = None
+        if self.instance.pk and not self.is_bound:
+            self.initial["languages"] = self.instance.languages
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SERVICE_FIELDS}
+
+    def _post_clean(self) -> None:
+        # The service validates the model (with its opening hours, in one go); the form only parses.
+        pass
+
+
+class OpeningHoursForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=gettext_lazy("Day"), choices=Weekday.choices, coerce=int)
+    opens_at = forms.TimeField(label=gettext_lazy("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=gettext_lazy("Closes at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    notes = forms.CharField(label=gettext_lazy("Notes"), max_length=160, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            raise ValidationError(_("The closing time must be after the opening time."), code="closes_before_opens")
+        return data
+
+
+OpeningHoursFormSet = forms.formset_factory(OpeningHoursForm, extra=2, can_delete=True, max_num=21, validate_max=True)
+
+
+def opening_hours_slots(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    """The filled-in, not deleted rows of a valid formset, as the directory service takes them."""
+    return [
+        {name: form.cleaned_data[name] for name in ("weekday", "opens_at", "closes_at", "notes")}
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def opening_hours_initial(service: Service) -> list[dict[str, Any]]:
+    return [
+        {"weekday": slot.weekday, "opens_at": slot.opens_at, "closes_at": slot.closes_at, "notes": slot.notes}
+        for slot in service.opening_hours.all()
+    ]

@@ -1,0 +1,83 @@
+"""How the REST API shows the service directory: a confidential address only where the policy allows it."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from network.orgs.api import OrganisationSummarySerializer
+
+from . import selectors
+from .models import Service, ServiceCategory, ServiceOpeningHours
+
+
+class ServiceCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceCategory
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceOpeningHours
+        fields = ["weekday", "opens_at", "closes_at", "notes"]
+        read_only_fields = fields
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    """A service as the caller may see it: the street address only where the policy allows it."""
+
+    organisation = OrganisationSummarySerializer(read_only=True)
+    category = ServiceCategorySerializer(read_only=True)
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # Plain strings: an empty value is "" (an email/uri format in the schema would not allow it).
+    email = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+    location_type = serializers.CharField(
+        source="public_location_type",
+        read_only=True,
+        help_text="physical or virtual; a service with a confidential address appears as virtual.",
+    )
+    address = serializers.SerializerMethodField()
+    postal_code = serializers.SerializerMethodField()
+    opening_hours = OpeningHoursSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "organisation",
+            "category",
+            "name",
+            "description",
+            "languages",
+            "eligibility",
+            "is_free",
+            "fees_description",
+            "access_mode",
+            "location_type",
+            "address",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "url",
+            "accepts_referrals",
+            "referrals_from",
+            "is_public",
+            "last_verified",
+            "opening_hours",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_address(self, service: Service) -> str | None:
+        return service.address if self._shows_address(service) else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_postal_code(self, service: Service) -> str | None:
+        return service.postal_code if self._shows_address(service) else None
+
+    def _shows_address(self, service: Service) -> bool:
+        return selectors.service_shows_address(self.context["request"].user, service)

@@ -1,0 +1,1 @@
+"""Views of the service directory: its pages (`services`) and the HSDS read API (`hsds`)."""

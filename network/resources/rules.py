@@ -1,0 +1,33 @@
+"""Access rules of the resource library: who publishes, who drafts, who sees a resource page.
+
+A resource page is seen by its visibility (public, network, own organisation; drafts by who writes in the space):
+the rule shared by every page of the spaces, in `cms.rules`. Registered by `ResourcesConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from cms.rules import PageAction, register_page_type
+from network.orgs import policy
+from network.orgs.policy import Action, Actor
+
+from .models import ResourcePage
+
+
+class ResourceAction(Action):
+    PUBLISH_RESOURCES = "publish_resources"  # obj: the organisation
+    DRAFT_RESOURCES = "draft_resources"  # obj: the organisation
+
+
+def visible_resources(user: Actor) -> QuerySet[Any]:
+    """Live resource pages (every locale) this user may see. Filter by locale at the call site."""
+    return policy.visible(user, PageAction.VIEW_PAGE, ResourcePage)
+
+
+def register_rules() -> None:
+    policy.register_organisation_permission(ResourceAction.PUBLISH_RESOURCES, "publish_resources")
+    policy.register_organisation_permission(ResourceAction.DRAFT_RESOURCES, "draft_resources")
+    register_page_type(ResourcePage, with_organisation_level=True)
