@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -14,11 +15,18 @@ from django.utils import translation
 _SILENT_TEMPLATES = frozenset({"account/email/unknown_account", "account/email/account_already_exists"})
 
 
+# Set by the invitation page for a visitor holding a pending invitation link: the time (a timestamp) it expires.
+INVITATION_SIGNUP_SESSION_KEY = "passerelle_invitation_signup_until"
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts are created by coordinators and network administrators, never by open sign-up."""
+    """No open sign-up: only someone who opened a pending invitation link may create an account (and must still
+    verify its address, then accept, before belonging anywhere)."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return False
+        session = getattr(request, "session", None)
+        until = session.get(INVITATION_SIGNUP_SESSION_KEY) if session is not None else None
+        return isinstance(until, int | float) and until > time.time()
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """A locked-out account is refused before its password is even checked, with axes' lock-out page.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 
 from django.conf import settings
@@ -13,14 +14,17 @@ from rest_framework.authtoken.models import Token
 
 from .models import User
 
+logger = logging.getLogger(__name__)
+
 # Session engines whose sessions live in the database and can be listed.
 _DATABASE_SESSION_ENGINES = frozenset(
     {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
 )
 
 
-def user_sessions_end(*, user: User) -> int:
-    """End every session and API token of `user`; returns how many sessions were ended.
+def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End every session and API token of `user` (but the session `keep_session_key`, the one making the change);
+    returns how many sessions were ended.
 
     allauth's UserSession rows track the sessions it saw (sign-in through allauth, or any request through its
     middleware); a session opened by `django.contrib.auth.login` and not used since has no row yet, so the
@@ -31,14 +35,48 @@ def user_sessions_end(*, user: User) -> int:
     from allauth.usersessions.models import UserSession
 
     ended: set[str] = set()
-    for session in UserSession.objects.filter(user=user):
+    for session in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or ""):
         ended.add(session.session_key)
         session.end()
-    for session_key in _database_session_keys_of(user) - ended:
+    for session_key in _database_session_keys_of(user) - ended - {keep_session_key}:
         _session_store(session_key).delete()
         ended.add(session_key)
     Token.objects.filter(user=user).delete()
     return len(ended)
+
+
+def user_credentials_changed(*, user: User, current_session_key: str | None = None) -> int:
+    """A password or second factor changed: whoever held the old one loses every other session and API token.
+
+    The session that made the change stays signed in (when allauth has not signed it out already); programs
+    using an API token need a new one. Returns how many sessions were ended.
+    """
+    ended = user_sessions_end(user=user, keep_session_key=current_session_key)
+    logger.info("accounts: credentials of user %s changed; %d other sessions and the API tokens ended", user.pk, ended)
+    return ended
+
+
+def verified_email_of(user: User) -> str:
+    """The address to write to: the user's primary address once its owner verified it, else none ("").
+
+    An address counts only once its owner proved it (DESIGN.md, rule 12): nothing is ever mailed to an address
+    someone merely typed into their account.
+    """
+    from allauth.account.models import EmailAddress
+
+    if not user.email:
+        return ""
+    verified = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return user.email if verified else ""
+
+
+def verified_emails_of(user: User) -> set[str]:
+    """Every address of `user` that its owner verified, lower-cased."""
+    from allauth.account.models import EmailAddress
+
+    return {
+        email.lower() for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
 
 
 def _session_store(session_key: str | None = None) -> SessionBase:

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from network.accounts.models import User
+from network.accounts.services import verified_email_of
 
 from .models import Notification
 
@@ -32,7 +33,7 @@ def notify(*, users: Iterable[User], topic: str, object_id: str, reference: str,
         if not is_new:
             continue
         created += 1
-        if not user.notification_digest and user.email:
+        if not user.notification_digest and verified_email_of(user):
             _send_one(user, notification)
     return created
 
@@ -52,7 +53,8 @@ def notifications_send_digests() -> int:
                 .filter(user=user, emailed_at__isnull=True)
                 .order_by("created_at")
             )
-            if not pending:
+            address = verified_email_of(user)
+            if not pending or not address:  # never to an address its owner did not verify
                 continue
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 subject = render_to_string("notifications/email/digest_subject.txt", {"count": len(pending)}).strip()
@@ -60,7 +62,7 @@ def notifications_send_digests() -> int:
                     "notifications/email/digest_body.txt",
                     {"notifications": pending, "base_url": settings.PUBLIC_BASE_URL},
                 )
-            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            EmailMessage(subject=subject, body=body, to=[address]).send()
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
             sent += 1
     return sent

@@ -53,16 +53,23 @@ class OrganisationProfileForm(forms.ModelForm):
 
 
 class MemberInviteForm(forms.Form):
-    """Invite someone by email: an existing account is added, otherwise one is created and invited."""
+    """Invite someone by email: they join once they accept, signed in with that verified address."""
 
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.STAFF)
     public_name = forms.CharField(
-        label=_("Public name or pseudonym"),
+        label=_("Suggested public name or pseudonym"),
         max_length=80,
         required=False,
-        help_text=_("Only used if the person has no account yet. They can change it later."),
+        help_text=_("Only a suggestion for a new account: an existing account keeps its own name."),
     )
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].choices = roles
+            if Role.STAFF not in dict(roles):
+                self.fields["role"].initial = roles[0][0] if roles else None
 
 
 class MembershipRoleForm(forms.Form):

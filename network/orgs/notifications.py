@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from network.accounts.models import User
+from network.accounts.services import verified_email_of
 from network.orgs import selectors as org_selectors
 from network.orgs.rules import OrganisationAction
 from network.outbox.handlers import handles
 from network.outbox.models import OutboxMessage
 
-from .models import Membership, Organisation, Partnership
+from .models import Invitation, InvitationStatus, Membership, Organisation, Partnership
 
 
 def _coordinators(organisation: Organisation) -> Iterable[User]:
@@ -35,7 +36,9 @@ def send_templated_mail(*, recipients: Iterable[User], template: str, context: d
         with translation.override(language):
             subject = render_to_string(f"{template}_subject.txt", context).strip()
             body = render_to_string(f"{template}_body.txt", {**context, "recipient": user})
-        sent += EmailMessage(subject=subject, body=body, to=[user.email]).send()
+        address = verified_email_of(user)
+        if address:  # an address its owner never verified is never written to
+            sent += EmailMessage(subject=subject, body=body, to=[address]).send()
     return sent
 
 
@@ -87,22 +90,30 @@ def partnership_ended(message: OutboxMessage) -> None:
     )
 
 
-@handles("accounts.invited")
-def member_invited(message: OutboxMessage) -> None:
-    """Invite a new member to choose a password, with allauth's password-reset key."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
+@handles("orgs.invitation.created")
+def invitation_created(message: OutboxMessage) -> None:
+    """Mail the invited address its single-use link (the only mail ever sent to an address not yet verified:
+    following the link is how its owner proves it). A cancelled or used invitation sends nothing."""
+    from .services import invitation_token
 
-    membership = Membership.objects.select_related("user", "organisation").get(pk=message.object_id)
-    user = membership.user
-    if not user.is_active or user.has_usable_password():
+    invitation = Invitation.objects.select_related("organisation", "created_by").get(pk=message.object_id)
+    if invitation.status != InvitationStatus.PENDING:
         return
-    key = default_token_generator.make_token(user)
-    link = settings.PUBLIC_BASE_URL + reverse(
-        "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}
-    )
-    send_templated_mail(
-        recipients=[user],
-        template="orgs/email/member_invited",
-        context={"organisation": membership.organisation, "link": link},
-    )
+    link = _link("orgs:invitation", token=invitation_token(invitation))
+    language = (invitation.created_by.language if invitation.created_by else "") or settings.LANGUAGE_CODE
+    context = {
+        "organisation": invitation.organisation,
+        "role": invitation.get_role_display,
+        "link": link,
+        "expires_at": invitation.expires_at,
+    }
+    with translation.override(language):
+        subject = render_to_string("orgs/email/member_invited_subject.txt", context).strip()
+        body = render_to_string("orgs/email/member_invited_body.txt", context)
+    EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
+
+
+@handles("accounts.invited")
+def legacy_member_invited(message: OutboxMessage) -> None:
+    """Messages queued before invitations became invitations: the membership they announced already exists and
+    its person was mailed a set-password link then; nothing is sent again."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from . import policy
-from .models import Membership, Organisation, Partnership, Role
+from .models import Invitation, InvitationStatus, Membership, Organisation, Partnership, Role
 from .policy import Action, Actor
 
 
@@ -27,6 +27,10 @@ class OrganisationAction(Action):
     MANAGE_MEMBERS = "manage_members"
     APPOINT_COORDINATOR = "appoint_coordinator"
     CHANGE_MEMBERSHIP = "change_membership"  # obj: a MembershipChange
+    # Invitations
+    VIEW_INVITATION = "view_invitation"
+    CANCEL_INVITATION = "cancel_invitation"
+    ACCEPT_INVITATION = "accept_invitation"
     # Partnerships
     PROPOSE_PARTNERSHIP = "propose_partnership"
     VIEW_PARTNERSHIP = "view_partnership"
@@ -99,6 +103,36 @@ def visible_memberships(user: Actor) -> QuerySet[Membership]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Invitations
+
+
+def may_cancel_invitation(user: Actor, invitation: Invitation) -> bool:
+    """Whoever may give its role in its organisation (coordinators; network admins for a coordinator)."""
+    return may_change_membership(user, MembershipChange(invitation.organisation, role=invitation.role))
+
+
+def visible_invitations(user: Actor) -> QuerySet[Invitation]:
+    """Invitations of the organisations whose members the user manages (network admins: coordinator ones)."""
+    if user is None or not policy.is_signed_in(user):
+        return Invitation.objects.none()
+    queryset = Invitation.objects.select_related("organisation")
+    managed = Q(organisation_id__in=policy.organisation_ids_with(user, "manage_members"))
+    if policy.can(user, OrganisationAction.APPOINT_COORDINATOR):
+        managed |= Q(role=Role.COORDINATOR)
+    return queryset.filter(managed)
+
+
+def may_accept_invitation(user: Actor, invitation: Invitation) -> bool:
+    """The owner of the invited address accepts a pending invitation: the address must be verified on their
+    account (an address merely typed into an account proves nothing)."""
+    from allauth.account.models import EmailAddress
+
+    if user is None or not policy.is_signed_in(user) or invitation.status != InvitationStatus.PENDING:
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Partnerships
 
 
@@ -154,6 +188,9 @@ def register_rules() -> None:
     policy.register_organisation_permission(A.MANAGE_MEMBERS, "manage_members")
     register(A.VIEW_MEMBERSHIP, Membership, lister=visible_memberships)
     register(A.CHANGE_MEMBERSHIP, MembershipChange, check=may_change_membership)
+    register(A.VIEW_INVITATION, Invitation, lister=visible_invitations)
+    register(A.CANCEL_INVITATION, Invitation, check=may_cancel_invitation)
+    register(A.ACCEPT_INVITATION, Invitation, check=may_accept_invitation)
     policy.register_organisation_permission(A.PROPOSE_PARTNERSHIP, "manage_partnerships")
     register(
         A.VIEW_PARTNERSHIP, Partnership, check=may_view_partnership, lister=visible_partnerships, network_admins=True

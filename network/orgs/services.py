@@ -7,10 +7,12 @@ side effects (mail) to the outbox, which relays them after commit.
 from __future__ import annotations
 
 import logging
-import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -25,6 +27,8 @@ from network.outbox.services import outbox_enqueue
 
 from . import policy, roles, signals
 from .models import (
+    Invitation,
+    InvitationStatus,
     Membership,
     Organisation,
     OrganisationUserObjectPermission,
@@ -167,24 +171,123 @@ def membership_add(*, organisation: Organisation, user: User, role: str, acting_
     return membership
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Invitations: a membership exists only once the owner of the invited address accepted it
+
+INVITATION_SIGNING_SALT = "network.orgs.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed, timestamped token of the emailed link: the invitation's id, nothing else (no address)."""
+    return signing.dumps(str(invitation.pk), salt=INVITATION_SIGNING_SALT, compress=False)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a link names, whatever its state; None for a forged, altered or too old link."""
+    max_age = timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    try:
+        invitation_id = signing.loads(token, salt=INVITATION_SIGNING_SALT, max_age=max_age)
+    except signing.BadSignature:  # SignatureExpired included
+        return None
+    return Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
+
+
+def _normalised_email(email: str) -> str:
+    return User.objects.normalize_email(email).strip().lower()
+
+
 @transaction.atomic
-def membership_invite(
+def invitation_create(
     *, organisation: Organisation, email: str, role: str, acting_user: User, public_name: str = ""
-) -> Membership:
-    """Add a member by email: an existing account is added; otherwise an account is created and invited by email."""
+) -> Invitation:
+    """Invite the owner of `email` to join `organisation` with `role`, by an emailed single-use link.
+
+    Nothing about an account that may already use this address is looked up or revealed: the result is the same
+    pending invitation either way. `public_name` is a suggestion for a new account, never a rename. Coordinators
+    invite any role; network administrators invite (first) coordinators. Inviting again the same address while an
+    invitation is pending is refused; an expired one is closed and replaced.
+    """
     _require_membership_change(acting_user, organisation, role)
-    email = User.objects.normalize_email(email).strip()
-    user = User.objects.filter(email__iexact=email).first()
-    invited = user is None
-    if user is None:
-        user = User(username=_free_username(email), email=email, public_name=public_name)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    membership = membership_add(organisation=organisation, user=user, role=role, acting_user=acting_user)
-    if invited:
-        outbox_enqueue(topic="accounts.invited", object_id=membership.id)
+    email = _normalised_email(email)
+    if (
+        policy.can(acting_user, OrganisationAction.VIEW_MEMBERS, organisation)
+        and Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists()
+    ):
+        # The coordinator already sees this member's address on the members screen: nothing new is learnt.
+        raise ValidationError(_("This person is already a member of the organisation."))
+    now = timezone.now()
+    stale = Invitation.objects.select_for_update().filter(
+        organisation=organisation, email=email, accepted_at__isnull=True, cancelled_at__isnull=True
+    )
+    for previous in stale:
+        if previous.expires_at > now:
+            raise ValidationError(_("An invitation to this address is already pending. Cancel it to send a new one."))
+        previous.cancelled_at, previous.cancelled_by = now, acting_user
+        previous.save(update_fields=["cancelled_at", "cancelled_by"])
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        public_name=public_name.strip(),
+        created_by=acting_user,
+        expires_at=now + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+    )
+    invitation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as error:  # two coordinators inviting the same address at once
+        raise ValidationError(_("An invitation to this address is already pending.")) from error
+    outbox_enqueue(topic="orgs.invitation.created", object_id=invitation.pk)
+    _log(acting_user, "orgs.invitation.create", invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, acting_user: User) -> Invitation:
+    """Withdraw a pending invitation: its link stops working at once."""
+    invitation = _locked_invitation(invitation)
+    policy.require(acting_user, OrganisationAction.CANCEL_INVITATION, invitation)
+    if invitation.accepted_at is not None or invitation.cancelled_at is not None:
+        raise ValidationError(_("This invitation is no longer pending."))
+    invitation.cancelled_at, invitation.cancelled_by = timezone.now(), acting_user
+    invitation.save(update_fields=["cancelled_at", "cancelled_by"])
+    _log(acting_user, "orgs.invitation.cancel", invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membership:
+    """The owner of the invited, verified address joins the organisation with the invited role.
+
+    Refused (AccessDenied, saying nothing about the invited address) to anyone whose verified addresses do not
+    include it; refused (ValidationError) once the invitation was used, cancelled or expired. A new account with
+    no public name yet takes the suggested one; an existing account's name is never changed.
+    """
+    invitation = _locked_invitation(invitation)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation can no longer be used."))
+    if not policy.can(acting_user, OrganisationAction.ACCEPT_INVITATION, invitation):
+        raise policy.AccessDenied(_("This invitation was sent to another email address."))
+    if Membership.objects.filter(user=acting_user, organisation_id=invitation.organisation_id).exists():
+        raise ValidationError(_("You are already a member of this organisation."))
+    membership = Membership(
+        user=acting_user, organisation=invitation.organisation, role=invitation.role, created_by=invitation.created_by
+    )
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), acting_user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.public_name and not acting_user.public_name and acting_user.date_joined >= invitation.created_at:
+        acting_user.public_name = invitation.public_name
+        acting_user.save(update_fields=["public_name"])
+    membership_sync_permissions(membership=membership, user=acting_user, organisation=invitation.organisation)
+    _log(acting_user, "orgs.invitation.accept", invitation)
     return membership
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
 
 
 @transaction.atomic
@@ -235,14 +338,6 @@ def _keep_one_coordinator(membership: Membership) -> None:
     )
     if not list(others):
         raise ValidationError(_("An organisation must keep at least one coordinator."))
-
-
-def _free_username(email: str) -> str:
-    base = slugify(email.split("@", 1)[0])[:30] or "member"
-    candidate = base
-    while User.objects.filter(username=candidate).exists():
-        candidate = f"{base}-{secrets.token_hex(2)}"
-    return candidate
 
 
 # ---------------------------------------------------------------------------------------------------------------

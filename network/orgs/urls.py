@@ -15,6 +15,13 @@ urlpatterns = [
     path("manage/<slug:slug>/members/", members.member_list, name="members"),
     path("manage/<slug:slug>/members/invite/", members.member_invite, name="member_invite"),
     path("manage/<slug:slug>/members/<uuid:membership_id>/", members.member_edit, name="member_edit"),
+    path(
+        "manage/<slug:slug>/invitations/<uuid:invitation_id>/cancel/",
+        members.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    # The emailed link: a signed id, never the address
+    path("invitations/<str:token>/", members.invitation, name="invitation"),
     # Partnerships
     path("partnerships/", partnerships.partnership_list, name="partnerships"),
     path("partnerships/propose/", partnerships.partnership_propose, name="partnership_propose"),

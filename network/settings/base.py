@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's usersessions templates load it (the sessions page was a 500)
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,7 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # allauth owns passwords
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # and email addresses: Wagtail's account page would skip verification
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILIMAGES_IMAGE_MODEL = "cms.SafeImage"  # re-encoded without EXIF/GPS before storage
@@ -279,7 +281,15 @@ GUARDIAN_RENDER_403 = False
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "network.accounts.adapters.AccountAdapter"
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An email address counts only once its owner proved it: sign-in by an unverified address stops at the verification
+# page, an unverified address never becomes primary (allauth keeps the old verified one primary until the new one is
+# confirmed), and invitations and notifications only ever use verified addresses.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -381,6 +391,9 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digest": {"task": "network.notifications.tasks.notifications_digest", "schedule": 24 * 3600.0},
 }
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
+# Invitations to join an organisation: the emailed link works once, for this many days.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))
 
 # Referrals: a reminder after N days without an answer, expiry after M days; personal fields and messages are
 # erased RETENTION days after a referral ends (statistics survive without them).

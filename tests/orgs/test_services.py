@@ -188,39 +188,6 @@ def test_role_change_updates_permissions_and_wagtail_groups():
     assert user.groups.filter(pk=organisation.contributors_group_id).exists()
 
 
-def test_inviting_an_unknown_email_creates_an_account_and_mails_a_set_password_link(
-    mailoutbox, django_capture_on_commit_callbacks
-):
-    organisation = factories.organisation(name="Cabiria")
-    coordinator = factories.coordinator_of(organisation)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_invite(
-            organisation=organisation, email="new.worker@example.org", role=Role.STAFF, acting_user=coordinator
-        )
-    assert membership.user.email == "new.worker@example.org"
-    assert not membership.user.has_usable_password()
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["new.worker@example.org"]
-    assert "Cabiria" in mailoutbox[0].subject
-    assert "/accounts/password/reset/key/" in mailoutbox[0].body
-
-
-def test_inviting_an_existing_account_adds_it_without_a_new_account(mailoutbox, django_capture_on_commit_callbacks):
-    organisation = factories.organisation()
-    existing = factories.UserFactory(email="known@example.org")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_invite(
-            organisation=organisation,
-            email="KNOWN@example.org",
-            role=Role.VOLUNTEER,
-            acting_user=factories.coordinator_of(organisation),
-        )
-    assert membership.user == existing
-    assert mailoutbox == []
-
-
 def test_partnership_with_itself_is_refused():
     organisation = factories.organisation()
     with pytest.raises(ValidationError, match="itself"):

@@ -205,6 +205,27 @@ def a_space_translation_source(scenario: Scenario) -> Any:
     )
 
 
+def a_pending_invitation(scenario: Scenario) -> Any:
+    """A staff invitation A's coordinator sent to an address none of the actors owns."""
+    from network.orgs import services
+
+    return scenario.once(
+        "a_pending_invitation",
+        lambda: services.invitation_create(
+            organisation=scenario.a,
+            email="invited.person@example.org",
+            role="staff",
+            acting_user=scenario.users[COORDINATOR],
+        ),
+    )
+
+
+def a_pending_invitation_token(scenario: Scenario) -> str:
+    from network.orgs import services
+
+    return services.invitation_token(a_pending_invitation(scenario))
+
+
 def _message(scenario: Scenario) -> dict[str, Any]:
     return {"pk": a_draft_message(scenario).pk}
 
@@ -429,11 +450,28 @@ DECISIONS: dict[str, Decision] = {
         why="names, and emails for coordinators; network admins do not manage members",
     ),
     "orgs:member_invite": Decision(
-        get=statuses(404, anonymous=LOGIN, coordinator=200),
+        get=statuses(404, anonymous=LOGIN, coordinator=200, network_admin=200),
         personal_data=True,
         kwargs=_org_a,
-        post=statuses(404, anonymous=LOGIN, coordinator=302),
+        post=statuses(404, anonymous=LOGIN, coordinator=302, network_admin=200),
         post_data=lambda s: {"email": "someone@example.org", "role": "staff"},
+        why="A's coordinator invites any role (302: a pending invitation); network admins only a coordinator "
+        "(200: staff is not among their choices); nobody else learns the organisation's members",
+    ),
+    "orgs:invitation_cancel": Decision(
+        get=PAGE_POST_ONLY,
+        personal_data=False,
+        kwargs=lambda s: {"slug": s.a.slug, "invitation_id": a_pending_invitation(s).pk},
+        post=statuses(404, anonymous=LOGIN, coordinator=302),
+        why="A's pending staff invitation: A's coordinator cancels it; for anyone else it does not exist",
+    ),
+    "orgs:invitation": Decision(
+        get=statuses(403, anonymous=200),
+        personal_data=False,
+        kwargs=lambda s: {"token": a_pending_invitation_token(s)},
+        post=statuses(403, anonymous=200),
+        why="the emailed link: a visitor is asked to sign in; no actor here owns the invited (verified) address, "
+        "so every signed-in actor is refused, without being told the address",
     ),
     "orgs:member_edit": Decision(
         get=statuses(404, anonymous=LOGIN, coordinator=200),

@@ -7,24 +7,26 @@ exactly like a missing object), the services decide and write, and their Validat
 from __future__ import annotations
 
 import copy
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from network.accounts.adapters import INVITATION_SIGNUP_SESSION_KEY
 from network.core.service_errors import add_service_errors
-from network.orgs.rules import OrganisationAction
+from network.orgs.rules import MembershipChange, OrganisationAction
 
 from .. import policy, services
 from ..dashboard import organisation_links
 from ..forms import MemberInviteForm, MembershipRoleForm, OrganisationProfileForm
-from ..models import Organisation, PartnershipStatus, Role
+from ..models import InvitationStatus, Organisation, PartnershipStatus, Role
 
 ROLE_ORDER = Case(
     *(When(role=role, then=Value(position)) for position, role in enumerate(Role.values)),
@@ -117,46 +119,133 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(organisation=organisation)
         .order_by(ROLE_ORDER, "user__public_name", "user__username")
     )
+    invitations = (
+        policy.visible(user, OrganisationAction.VIEW_INVITATION)
+        .filter(organisation=organisation, accepted_at__isnull=True, cancelled_at__isnull=True)
+        .order_by("-created_at")
+        if can_manage
+        else []
+    )
     return render(
         request,
         "orgs/members/member_list.html",
-        {"organisation": organisation, "memberships": memberships, "can_manage": can_manage},
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "can_manage": can_manage,
+            "invitations": invitations,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add a member by email: an existing account joins at once; a new one gets an invitation email."""
-    organisation = _managed_organisation(request, slug)
-    form = MemberInviteForm(request.POST or None)
+    """Invite someone by email: a pending invitation and a single-use link, whether or not the address has an
+    account (the answer never tells). Coordinators invite any role; network administrators a coordinator."""
+    user = request.user
+    organisation = get_object_or_404(_organisations_where_user_invites(user), slug=slug)
+    roles = _roles_user_may_invite(user, organisation)
+    form = MemberInviteForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_invite(
+            services.invitation_create(
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 public_name=form.cleaned_data["public_name"],
-                acting_user=request.user,
+                acting_user=user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(
                 request,
-                _("%(name)s is now a member of %(organisation)s (%(role)s).")
-                % {
-                    "name": membership.user.display_name,
-                    "organisation": organisation.name,
-                    "role": membership.get_role_display(),
-                },
+                _("The invitation is sent. The person becomes a member of %(organisation)s once they accept it.")
+                % {"organisation": organisation.name},
             )
-            return redirect("orgs:members", slug=organisation.slug)
+            if policy.can(user, OrganisationAction.VIEW_MEMBERS, organisation):
+                return redirect("orgs:members", slug=organisation.slug)
+            return redirect("orgs:edit_profile", slug=organisation.slug)
     return render(
         request,
         "orgs/members/member_invite.html",
         {"organisation": organisation, "form": form},
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def invitation_cancel(request: HttpRequest, slug: str, invitation_id: UUID) -> HttpResponse:
+    """Cancel a pending invitation of the organisation: its link stops working."""
+    user = request.user
+    organisation = get_object_or_404(_organisations_where_user_invites(user), slug=slug)
+    invitation = get_object_or_404(
+        policy.visible(user, OrganisationAction.VIEW_INVITATION).filter(organisation=organisation), pk=invitation_id
+    )
+    try:
+        services.invitation_cancel(invitation=invitation, acting_user=user)
+    except policy.AccessDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation is cancelled: its link no longer works."))
+    if policy.can(user, OrganisationAction.VIEW_MEMBERS, organisation):
+        return redirect("orgs:members", slug=organisation.slug)
+    return redirect("orgs:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of an emailed invitation link: sign in (or create an account) with the invited address, accept.
+
+    What it shows never depends on who owns the invited address: a visitor, the invited person and anyone else
+    holding the link see the same invitation (organisation and role), and the address itself is never shown.
+    """
+    found = services.invitation_from_token(token)
+    if found is None or found.status != InvitationStatus.PENDING:
+        state = found.status if found is not None else "invalid"
+        return render(request, "orgs/invitations/unusable.html", {"state": state}, status=410 if found else 404)
+    context: dict[str, Any] = {"invitation": found, "refused": False}
+    if not request.user.is_authenticated:
+        # Sign-up is closed but to the holder of a pending invitation (see AccountAdapter.is_open_for_signup).
+        request.session[INVITATION_SIGNUP_SESSION_KEY] = found.expires_at.timestamp()
+        context["next"] = request.get_full_path()
+        return render(request, "orgs/invitations/sign_in_first.html", context)
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(invitation=found, acting_user=request.user)
+        except policy.AccessDenied:
+            context["refused"] = True
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session.pop(INVITATION_SIGNUP_SESSION_KEY, None)
+            messages.success(
+                request,
+                _("Welcome: you are now a member of %(organisation)s (%(role)s).")
+                % {"organisation": membership.organisation.name, "role": membership.get_role_display()},
+            )
+            return redirect("orgs:dashboard")
+    else:
+        context["refused"] = not policy.can(request.user, OrganisationAction.ACCEPT_INVITATION, found)
+    return render(request, "orgs/invitations/accept.html", context, status=403 if context["refused"] else 200)
+
+
+def _organisations_where_user_invites(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose members the user manages; every active one for those who appoint coordinators."""
+    if policy.can(user, OrganisationAction.APPOINT_COORDINATOR):
+        return Organisation.objects.filter(is_active=True)
+    return policy.organisations_where(user, OrganisationAction.MANAGE_MEMBERS)
+
+
+def _roles_user_may_invite(user: Any, organisation: Organisation) -> list[tuple[str, str]]:
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if policy.can(user, OrganisationAction.CHANGE_MEMBERSHIP, MembershipChange(organisation, role=value))
+    ]
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 import os
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -167,6 +168,9 @@ class Command(BaseCommand):
             user = User(username=username, email=f"{username}@demo.passerelle.invalid", public_name=public_name)
             user.set_password(password)
             user.save()
+        # Demo logins sign in at once: their (fictional) address counts as verified, as a real one would once
+        # its owner clicked the verification link.
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         return user
 
     def _organisation(self, spec: dict, admin: User) -> Organisation:
