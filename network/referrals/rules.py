@@ -23,7 +23,8 @@ class ReferralAction(Action):
     VIEW_REFERRAL = "view_referral"
     ANSWER_REFERRAL = "answer_referral"  # accept, decline, redirect, set appointment, complete: the receiver
     MANAGE_SENT_REFERRAL = "manage_sent_referral"  # cancel, withdraw consent: the sender
-    POST_REFERRAL_MESSAGE = "post_referral_message"
+    POST_REFERRAL_MESSAGE = "post_referral_message"  # either side, while the consent holds
+    READ_REFERRAL_CONVERSATION = "read_referral_conversation"  # the messages and the timeline's notes
     VIEW_REFERRAL_ACCESS_LOG = "view_referral_access_log"
     READ_REFERRAL_PERSONAL_DATA = "read_referral_personal_data"  # obj: a referral, or an organisation
     VIEW_REFERRAL_COUNTS = "view_referral_counts"
@@ -50,6 +51,29 @@ def may_answer_referral(user: Actor, referral: Referral) -> bool:
 def may_manage_sent_referral(user: Actor, referral: Referral) -> bool:
     """The sending organisation's staff and coordinators."""
     return _sends(user, referral)
+
+
+def consent_has_ended(referral: Referral) -> bool:
+    """Whether the person's consent was withdrawn or has expired (closed by the periodic pass or not yet)."""
+    consent = referral.consent
+    return (
+        consent.withdrawn_at is not None
+        or referral.status == ReferralStatus.CONSENT_WITHDRAWN
+        or consent.valid_until < timezone.localdate()
+    )
+
+
+def may_read_conversation(user: Actor, referral: Referral) -> bool:
+    """The sending side keeps its own record (messages and timeline notes, until retention erases them); the
+    receiving side reads them only while the consent holds, as they can carry personal data."""
+    if _sends(user, referral):
+        return True
+    return _receives(user, referral) and not consent_has_ended(referral)
+
+
+def may_post_referral_message(user: Actor, referral: Referral) -> bool:
+    """Either side, while the consent holds: once it is withdrawn or expired, the conversation is closed."""
+    return may_view_referral(user, referral) and not consent_has_ended(referral)
 
 
 def may_view_access_log(user: Actor, referral: Referral) -> bool:
@@ -102,19 +126,11 @@ def personal_fields_visible_to(user: Actor, referral: Referral) -> frozenset[str
         return frozenset(PersonalField.values)
     if not policy.has_organisation_permission(user, referral.receiver_organisation_id, "read_referral_personal_data"):
         return frozenset()
-    consent = referral.consent
-    if consent.withdrawn_at is not None or referral.status in AWAITING_ANSWER:
+    if consent_has_ended(referral) or referral.status in AWAITING_ANSWER:
         return frozenset()
-    if referral.status in (
-        ReferralStatus.CONSENT_WITHDRAWN,
-        ReferralStatus.EXPIRED,
-        ReferralStatus.CANCELLED,
-        ReferralStatus.DECLINED,
-    ):
+    if referral.status in (ReferralStatus.EXPIRED, ReferralStatus.CANCELLED, ReferralStatus.DECLINED):
         return frozenset()
-    if consent.valid_until < timezone.localdate():
-        return frozenset()
-    return frozenset(consent.shared_fields) & frozenset(PersonalField.values)
+    return frozenset(referral.consent.shared_fields) & frozenset(PersonalField.values)
 
 
 def acting_organisation(user: Actor, referral: Referral) -> Organisation | None:
@@ -135,7 +151,8 @@ def register_rules() -> None:
     )
     policy.register(A.USE_REFERRAL_WORKSPACE, None, check=uses_referral_workspace)
     policy.register(A.VIEW_REFERRAL, Referral, check=may_view_referral, lister=visible_referrals)
-    policy.register(A.POST_REFERRAL_MESSAGE, Referral, check=may_view_referral)
+    policy.register(A.POST_REFERRAL_MESSAGE, Referral, check=may_post_referral_message)
+    policy.register(A.READ_REFERRAL_CONVERSATION, Referral, check=may_read_conversation)
     policy.register(A.ANSWER_REFERRAL, Referral, check=may_answer_referral)
     policy.register(A.MANAGE_SENT_REFERRAL, Referral, check=may_manage_sent_referral)
     policy.register(A.VIEW_REFERRAL_ACCESS_LOG, Referral, check=may_view_access_log)
