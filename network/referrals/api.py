@@ -118,6 +118,8 @@ def service_errors(denied_reason: str, *, nested: bool = False) -> Iterator[None
     """Turn the services' exceptions into API answers: AccessDenied → 403, wrong state → 409, bad input → 400."""
     try:
         yield
+    except services.ConversationClosed as error:  # the consent ended: the refusal says so, without detail
+        raise ApiPermissionDenied(str(error), code="conversation_closed") from error
     except policy.AccessDenied as error:
         raise ApiPermissionDenied(denied_reason) from error
     except TransitionNotAllowed as error:
@@ -296,12 +298,15 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         methods=["GET"],
         summary="The secure messages of a referral",
+        description="The sending organisation keeps reading them; the receiving organisation is refused (403, with "
+        "the reason) once the person's consent was withdrawn or has expired.",
         responses={200: ReferralMessageSerializer(many=True), 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
         filters=False,
     )
     @extend_schema(
         methods=["POST"],
         summary="Write a secure message on a referral",
+        description="Refused (403, with the reason) once the person's consent was withdrawn or has expired.",
         request=ReferralMessageInputSerializer,
         responses={
             201: ReferralMessageSerializer,
@@ -325,19 +330,26 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 )
             message = ReferralMessage.objects.select_related("author", "author_organisation").get(pk=message.pk)
             return Response(ReferralMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        if not policy.can(request.user, ReferralAction.READ_REFERRAL_CONVERSATION, referral):
+            raise ApiPermissionDenied(services.CONVERSATION_NOT_SHARED, code="conversation_closed")
         messages = referral.messages.select_related("author", "author_organisation").order_by("created_at", "id")
         return Response(ReferralMessageSerializer(messages, many=True).data)
 
     @extend_schema(
         summary="The timeline of a referral",
+        description="Every step, for both sides; the notes (they can carry personal data) are null for the "
+        "receiving organisation once the person's consent was withdrawn or has expired.",
         responses={200: ReferralEventSerializer(many=True), 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
         filters=False,
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, pk: str | None = None) -> Response:
         referral = self.get_object()  # 404 unless visible
+        show_notes = policy.can(request.user, ReferralAction.READ_REFERRAL_CONVERSATION, referral)
         events = referral.events.select_related("actor", "actor_organisation").order_by("created_at", "id")
-        return Response(ReferralEventSerializer(events, many=True).data)
+        if not show_notes:
+            events = events.defer("note")  # not even loaded (and decrypted)
+        return Response(ReferralEventSerializer(events, many=True, context={"show_notes": show_notes}).data)
 
     # -- network counts ----------------------------------------------------------------------------------------
 

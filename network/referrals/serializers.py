@@ -158,6 +158,9 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
+    """One step of the timeline. The note is shown only when `context["show_notes"]` says the reader may read the
+    conversation (`ReferralAction.READ_REFERRAL_CONVERSATION`); without it, every note is null."""
+
     kind = serializers.CharField(read_only=True, help_text=_values_help(EventKind))
     from_status = serializers.SerializerMethodField()
     to_status = serializers.SerializerMethodField()
@@ -182,8 +185,16 @@ class ReferralEventSerializer(serializers.ModelSerializer):
     def get_actor(self, event: ReferralEvent) -> str | None:
         return event.actor.display_name if event.actor else None
 
-    @extend_schema_field({"type": "string", "nullable": True, "description": "Null when none, or erased."})
+    @extend_schema_field(
+        {
+            "type": "string",
+            "nullable": True,
+            "description": "Null when none, erased, or no longer shared with you (consent withdrawn or expired).",
+        }
+    )
     def get_note(self, event: ReferralEvent) -> str | None:
+        if not self.context.get("show_notes", False):
+            return None
         return event.note or None
 
 

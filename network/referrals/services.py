@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network.accounts.models import User
 from network.backups.ledger import erasure_ledger_record
@@ -75,6 +76,20 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 
 class TransitionNotAllowed(ValidationError):
     """The referral is not in a state where this action is possible (the API answers 409)."""
+
+
+class ConversationClosed(policy.AccessDenied):
+    """The consent ended (withdrawn or expired): nobody posts on the referral any more (the API answers 403)."""
+
+
+# Why the conversation is closed: the same words on the page and in the API, with no detail about the person.
+CONVERSATION_CLOSED = gettext_lazy(
+    "The person's consent was withdrawn or has expired: the conversation on this referral is closed."
+)
+CONVERSATION_NOT_SHARED = gettext_lazy(
+    "The person's consent was withdrawn or has expired: the messages and notes of this referral are no longer "
+    "shared with your organisation."
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -292,7 +307,20 @@ def referral_withdraw_consent(*, referral: Referral, acting_user: User) -> Refer
 
 @transaction.atomic
 def referral_message_post(*, referral: Referral, acting_user: User, body: str) -> ReferralMessage:
-    policy.require(acting_user, ReferralAction.POST_REFERRAL_MESSAGE, referral)
+    """Post a message from the user's side to the other side. Refused (ConversationClosed) once the consent was
+    withdrawn or expired, for both sides: the receiving organisation could not read it any more."""
+    # Locked and read again: a withdrawal committed since the caller loaded the referral closes the conversation.
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("consent", "sender_organisation", "receiver_organisation")
+        .get(pk=referral.pk)
+    )
+    if not policy.can(acting_user, ReferralAction.POST_REFERRAL_MESSAGE, referral):
+        if policy.can(acting_user, ReferralAction.VIEW_REFERRAL, referral) and referral_rules.consent_has_ended(
+            referral
+        ):
+            raise ConversationClosed(CONVERSATION_CLOSED)
+        raise policy.AccessDenied(f"Not allowed: {ReferralAction.POST_REFERRAL_MESSAGE}.")
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")})

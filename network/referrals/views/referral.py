@@ -228,11 +228,15 @@ def message_post(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = request.user
     referral = get_object_or_404(_visible(user), pk=pk)
     if not policy.can(user, ReferralAction.POST_REFERRAL_MESSAGE, referral):
+        if referral_rules.consent_has_ended(referral):
+            return _conversation_closed(request, referral)
         return forbidden(request, _("You cannot post messages on this referral."), referral=referral)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
             services.referral_message_post(referral=referral, acting_user=user, body=form.cleaned_data["body"])
+        except services.ConversationClosed:  # the consent ended since the page was loaded
+            return _conversation_closed(request, referral)
         except policy.AccessDenied:
             return forbidden(request, _("You cannot post messages on this referral."), referral=referral)
         except services.TransitionNotAllowed as error:
@@ -245,6 +249,12 @@ def message_post(request: HttpRequest, pk: UUID) -> HttpResponse:
             messages.success(request, _("Your message was posted."))
             return redirect(reverse("referrals:detail", kwargs={"pk": referral.pk}) + "#messages")
     return _render_detail(request, referral, message_form=form)
+
+
+def _conversation_closed(request: HttpRequest, referral: Referral) -> HttpResponse:
+    """Back to the referral page, with the reason above it: nothing was posted."""
+    messages.error(request, services.CONVERSATION_CLOSED)
+    return redirect(reverse("referrals:detail", kwargs={"pk": referral.pk}) + "#messages")
 
 
 def _render_detail(
@@ -270,6 +280,11 @@ def _render_detail(
     can_message = (
         policy.can(user, ReferralAction.POST_REFERRAL_MESSAGE, referral) and referral.personal_data_erased_at is None
     )
+    # Messages and notes can carry personal data: once consent ended, the receiving side no longer loads them.
+    reads_conversation = policy.can(user, ReferralAction.READ_REFERRAL_CONVERSATION, referral)
+    events = referral.events.select_related("actor", "actor_organisation")
+    if not reads_conversation:
+        events = events.defer("note")
     return render(
         request,
         "referrals/detail.html",
@@ -282,8 +297,17 @@ def _render_detail(
             "shared_field_labels": [PersonalField(field).label for field in consent.shared_fields],
             "consent_language": language_name(consent.explained_in_language),
             "preferred_language": language_name(referral.preferred_language),
-            "events": list(referral.events.select_related("actor", "actor_organisation")),
-            "messages_list": list(referral.messages.select_related("author", "author_organisation")),
+            "events": list(events),
+            "show_notes": reads_conversation,
+            "messages_list": (
+                list(referral.messages.select_related("author", "author_organisation")) if reads_conversation else []
+            ),
+            "conversation_not_shared": services.CONVERSATION_NOT_SHARED if not reads_conversation else None,
+            "conversation_closed": (
+                services.CONVERSATION_CLOSED
+                if reads_conversation and not can_message and referral_rules.consent_has_ended(referral)
+                else None
+            ),
             "message_form": (message_form or MessageForm()) if can_message else None,
             "actions": actions,
             "can_view_access_log": policy.can(user, ReferralAction.VIEW_REFERRAL_ACCESS_LOG, referral),
