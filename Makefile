@@ -11,9 +11,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x tests/orgs"`.
 PYTEST_ARGS ?=
-# Parallel test workers: each builds its own test database (~20-30 s of migrations), so it only pays off for a
-# large suite on several cores. `make test PYTEST_WORKERS=auto` to try it.
-PYTEST_WORKERS ?= 0
+# Parallel test workers (pytest-xdist, one test file per worker at a time). Each worker builds its own test
+# database and gets its own Redis database (network/settings/test.py). Two halve the suite on a 2-core machine;
+# `make test PYTEST_WORKERS=0` runs in one process (for -x, --pdb or a single test).
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 # `make run` runs its steps in order, even under -j.

@@ -103,10 +103,11 @@ print("PLAN=" + json.dumps(plan))
 """
 
 
-def prepare(env: dict[str, str]) -> dict:
+def prepare(env: dict[str, str], *, collect_static: bool = True) -> dict:
     manage(env, "migrate", "--no-input")
     manage(env, "seed_demo", "--quiet-logins")
-    manage(env, "collectstatic", "--no-input", "--clear")
+    if collect_static:
+        manage(env, "collectstatic", "--no-input", "--clear")
     output = manage(env, "shell", "-c", PLAN_SCRIPT)
     line = next(line for line in output.splitlines() if line.startswith("PLAN="))
     return json.loads(line.removeprefix("PLAN="))
@@ -226,13 +227,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    parser.add_argument(
+        "--static-root", type=Path, default=None, help="static files already collected with production settings"
+    )
     parser.add_argument("--out", type=Path, default=REPOSITORY / "benchmarks" / "load" / "results")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     ensure_database(args.database_url)
-    with tempfile.TemporaryDirectory() as static_root:
-        env = environment(args, static_root)
-        plan = prepare(env)
+    with tempfile.TemporaryDirectory() as temporary_root:
+        env = environment(args, str(args.static_root or temporary_root))
+        plan = prepare(env, collect_static=args.static_root is None)
         env["LOAD_PLAN"] = json.dumps(plan)
         port = free_port()
         server = start_gunicorn(env, port, args.out / "gunicorn.log")

@@ -1,8 +1,24 @@
 """Test settings: DATABASE_URL / REDIS_URL where set (CI: PostgreSQL and Redis), SQLite otherwise."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
-from .base import *  # noqa: F403
+
+def _redis_url_of_this_worker(url: str, worker: str) -> str:
+    """Each pytest-xdist worker gets its own Redis database (gw0 -> base + 1, gw1 -> base + 2, ...).
+
+    The process tests start real Celery workers and the load test a real gunicorn on the configured Redis: two
+    test workers sharing one broker queue would run each other's tasks against the wrong test database.
+    """
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + 1 + int(worker.removeprefix('gw'))}"))
+
+
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw") and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_url_of_this_worker(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -16,7 +18,7 @@ from network.celery import app as celery_app
 from tests.conftest import restore_migrated_state
 
 from .smtp_sink import SmtpSink
-from .stack import Process, compose_command, compose_environment, random_secret_key, start_process
+from .stack import REPOSITORY, Process, compose_command, compose_environment, random_secret_key, start_process
 
 # Variables of the developer's shell that would otherwise leak into the processes and override the test ones.
 _NOT_INHERITED = (
@@ -81,28 +83,62 @@ def smtp_sink() -> Iterator[SmtpSink]:
     sink.close()
 
 
+def service_environment(service: str, *, directory: Path) -> dict[str, str]:
+    """A compose service's environment for a process on this machine: the test database, broker and directories
+    (mail goes to 127.0.0.1; the caller sets EMAIL_PORT when it listens)."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(_NOT_INHERITED)}
+    return {
+        **inherited,
+        **compose_environment(service),
+        "SECRET_KEY": random_secret_key(),
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url_of_this_test(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "EMAIL_HOST": "127.0.0.1",
+        "STATIC_ROOT": str(directory / "static"),
+        "MEDIA_ROOT": str(directory / "media"),
+        "OUTBOX_RELAY_SECONDS": str(RELAY_SECONDS),
+        "ERASURE_LEDGER_PATH": str(directory / "erasures.jsonl"),
+    }
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """Static files collected once per run with the web service's production settings (the Dockerfile's step).
+
+    Collecting compresses every file (gzip and Brotli, about a minute of CPU): the gunicorn test and the load
+    test share one collection, across xdist workers too (under the run's common base directory, with a lock).
+    """
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # xdist: each worker's base directory sits in the run's own one
+        shared = shared.parent
+    root = shared / "production-static"
+    with FileLock(str(shared / "production-static.lock")):
+        if not (root / "staticfiles.json").exists():
+            environment = {**service_environment("web", directory=shared), "STATIC_ROOT": str(root)}
+            collect = subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=REPOSITORY,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert collect.returncode == 0, collect.stderr
+    return root
+
+
 @pytest.fixture
 def stack_environment(tmp_path: Path, smtp_sink: SmtpSink) -> Callable[[str], dict[str, str]]:
     """The environment of a compose service, pointed at the test database, broker, mail sink and directories."""
 
     def environment(service: str) -> dict[str, str]:
-        inherited = {key: value for key, value in os.environ.items() if not key.startswith(_NOT_INHERITED)}
-        return {
-            **inherited,
-            **compose_environment(service),
-            "SECRET_KEY": random_secret_key(),
-            "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url_of_this_test(),
-            "REDIS_URL": os.environ["REDIS_URL"],
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_sink.port),
-            "STATIC_ROOT": str(tmp_path / "static"),
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "OUTBOX_RELAY_SECONDS": str(RELAY_SECONDS),
-            "ERASURE_LEDGER_PATH": str(tmp_path / "erasures.jsonl"),
-        }
+        return {**service_environment(service, directory=tmp_path), "EMAIL_PORT": str(smtp_sink.port)}
 
     return environment
 

@@ -23,11 +23,13 @@ def _load_database_url() -> str | None:
 
 
 @pytest.mark.processes
-def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(tmp_path):
+def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(request, tmp_path):
     database_url = _load_database_url()
     if database_url is None:
         pytest.skip("the load test needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL, as .ci/run does")
     import psycopg
+
+    static_root = request.getfixturevalue("production_static_root")  # only once PostgreSQL and Redis are there
 
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as connection:
@@ -35,7 +37,18 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
 
     # When the load test runs for a few seconds per phase
     result = subprocess.run(
-        [sys.executable, "benchmarks/load/run.py", "--seconds", "6", "--users", "4", "--out", str(tmp_path)],
+        [
+            sys.executable,
+            "benchmarks/load/run.py",
+            "--seconds",
+            "6",
+            "--users",
+            "4",
+            "--out",
+            str(tmp_path),
+            "--static-root",
+            str(static_root),
+        ],
         cwd=REPOSITORY,
         env={**os.environ, "LOAD_DATABASE_URL": database_url, "LOAD_REDIS_URL": os.environ["REDIS_URL"]},
         capture_output=True,
