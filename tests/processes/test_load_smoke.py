@@ -23,6 +23,7 @@ def _load_database_url() -> str | None:
 
 
 @pytest.mark.processes
+@pytest.mark.django_db(transaction=True)  # the test database is the load database's template: nothing left open
 def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(request, tmp_path):
     database_url = _load_database_url()
     if database_url is None:
@@ -31,9 +32,17 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
 
     static_root = request.getfixturevalue("production_static_root")  # only once PostgreSQL and Redis are there
 
+    # Given the load database copied from this worker's test database, which holds exactly the migrated data
+    # (the processes module restores it): the run's own `migrate` then finds nothing to do, which saves a full
+    # migration pass. A copy needs the template without connections: close ours first.
+    from django.db import connection, connections
+
+    test_database = connection.settings_dict["NAME"]
+    connections.close_all()
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "passerelle_load_ci"')
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute('DROP DATABASE IF EXISTS "passerelle_load_ci"')
+        admin.execute(f'CREATE DATABASE "passerelle_load_ci" TEMPLATE "{test_database}"')
 
     # When the load test runs for a few seconds per phase
     result = subprocess.run(
