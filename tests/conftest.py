@@ -131,3 +131,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
             )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has flushed the database, reload the migrated data before an ordinary test.
+
+    In one process pytest-django runs the transactional tests last; under pytest-xdist (`--dist loadfile`) a
+    worker runs whole files in turn, so an ordinary test can follow a flush and would find no site, no home page
+    and no locales. The next transactional test reloads the data itself, so only an ordinary one needs this.
+    """
+    yield
+    if nextitem is None or not _is_transactional(item) or _is_transactional(nextitem):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        restore_migrated_state()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in getattr(item, "fixturenames", ())

@@ -23,26 +23,39 @@ def _load_database_url() -> str | None:
 
 
 @pytest.mark.processes
-@pytest.mark.django_db(transaction=True)  # the test database is the load database's template: nothing left open
-def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(request, tmp_path):
+def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(
+    request, tmp_path, django_db_setup
+):
     database_url = _load_database_url()
     if database_url is None:
         pytest.skip("the load test needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL, as .ci/run does")
     import psycopg
 
+    from tests.processes.conftest import database_url_of_this_test
+
     static_root = request.getfixturevalue("production_static_root")  # only once PostgreSQL and Redis are there
 
     # Given the load database copied from this worker's test database, which holds exactly the migrated data
     # (the processes module restores it): the run's own `migrate` then finds nothing to do, which saves a full
-    # migration pass. A copy needs the template without connections: close ours first.
-    from django.db import connection, connections
-
-    test_database = connection.settings_dict["NAME"]
-    connections.close_all()
+    # migration pass. pg_dump reads a snapshot, so the connections other tests keep open (a live server thread)
+    # do not matter, and no test has to flush the database for the copy.
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute('DROP DATABASE IF EXISTS "passerelle_load_ci"')
-        admin.execute(f'CREATE DATABASE "passerelle_load_ci" TEMPLATE "{test_database}"')
+        admin.execute('DROP DATABASE IF EXISTS "passerelle_load_ci" WITH (FORCE)')
+        admin.execute('CREATE DATABASE "passerelle_load_ci"')
+    dump = subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", "--dbname", database_url_of_this_test()],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    subprocess.run(
+        ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", database_url],
+        input=dump.stdout,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
 
     # When the load test runs for a few seconds per phase
     result = subprocess.run(
