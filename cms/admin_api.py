@@ -1,0 +1,23 @@
+"""Wagtail's admin API, scoped like the admin screens it serves.
+
+The image index and chooser list only the images of collections where the user has an image permission
+(each organisation has its own collection); Wagtail's admin API (`/admin/api/main/images/`) lists every image of
+every organisation to anyone with admin access. This endpoint lists what the admin's image chooser lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.permissions import permission_policy as image_permission_policy
+
+
+class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    """The images of the collections where the user may choose (or add, or change) images."""
+
+    def get_queryset(self) -> Any:
+        visible = image_permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["choose", "add", "change"]
+        )
+        return super().get_queryset().filter(pk__in=visible.values("pk"))
