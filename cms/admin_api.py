@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.images.permissions import permission_policy as image_permission_policy
+from wagtail.permissions import policy_registry
 
 
 class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
     """The images of the collections where the user may choose (or add, or change) images."""
 
     def get_queryset(self) -> Any:
-        visible = image_permission_policy.instances_user_has_any_permission_for(
+        visible = policy_registry.get_by_type(get_image_model()).instances_user_has_any_permission_for(
             self.request.user, ["choose", "add", "change"]
         )
         return super().get_queryset().filter(pk__in=visible.values("pk"))

@@ -57,9 +57,17 @@ def our_admin_namespaces() -> set[str]:
     return namespaces
 
 
+INHERITED_PACKAGES = ("wagtail", "allauth")  # wagtail_localize included
+
+
 def _guarded_inherited(callback: Any) -> bool:
-    """An inherited view our code only guards or scopes (wagtail-localize's, see network/translation/admin_urls.py)."""
-    return hasattr(callback, "passerelle_guard")
+    """An inherited view our code only guards or scopes: wagtail-localize's (network/translation/admin_urls.py), or
+    a subclass of an inherited view mounted in its place (cms/admin_api.py)."""
+    if hasattr(callback, "passerelle_guard"):
+        return True
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    parents = view_class.__mro__[1:2] if isinstance(view_class, type) else ()
+    return any(parent.__module__.startswith(INHERITED_PACKAGES) for parent in parents)
 
 
 def _walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...]) -> list[tuple[str, str, Any, tuple]]:
