@@ -17,6 +17,7 @@ from functools import update_wrapper
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -66,9 +67,9 @@ def translate_snippet(request: HttpRequest, kwargs: dict[str, Any]) -> None:
     """The snippet's translator (key messages: those who may edit them)."""
     try:
         model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
-    except (LookupError, ValueError) as error:
+        instance = get_object_or_404(model, pk=kwargs["pk"])
+    except (LookupError, ValueError, ValidationError) as error:  # no such model, or not a key of it
         raise Http404 from error
-    instance = get_object_or_404(model, pk=kwargs["pk"])
     _require(request, TranslationAction.TRANSLATE, instance)
 
 
@@ -162,6 +163,8 @@ class ScopedSnippetViewSet(SnippetViewSet):
 
     def get_queryset(self) -> Any:
         instances = super().get_queryset()
+        if "pk" in self.kwargs:  # one snippet (its guard already asked): judge that one only
+            instances = instances.filter(pk=self.kwargs["pk"])
         allowed = [
             instance.pk
             for instance in instances

@@ -125,6 +125,14 @@ def test_snippet_api_answers_404_for_another_organisations_draft(translated, sig
     assert response.status_code == 404 and not _shows_b(response)
 
 
+def test_snippet_api_answers_404_for_a_key_that_is_no_key(translated, signed_in):
+    client = signed_in(translated.a_staff)
+
+    response = client.get(_url("snippets_api_detail", app_label="advocacy", model_name="keymessage", pk="not-a-uuid"))
+
+    assert response.status_code == 404
+
+
 def test_network_admin_is_not_listed_an_organisations_draft_key_message(translated, signed_in):
     client = signed_in(translated.admin)
 
