@@ -6,22 +6,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from network.accounts.views import admin_login
+from network.accounts.views import admin_login, closed_screen
 from network.health import healthz
 from network.resources.views import serve_document
-from network.translation import views as translation_views
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     # Wagtail's own login would sign people in with a password alone: send them to allauth (two-factor) instead.
     path("admin/login/", admin_login, name="admin_login"),
-    # wagtail-localize's submit and sync views, asked to the access policy first (see network/translation/views.py).
-    path("admin/localize/submit/page/<int:page_id>/", translation_views.submit_page_translation),
-    path(
-        "admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
-        translation_views.submit_snippet_translation,
-    ),
-    path("admin/localize/update/<int:translation_source_id>/", translation_views.update_translations),
+    # wagtail-localize's URLs are in the admin's, each behind the access policy (network/translation/wagtail_hooks.py)
+    # Wagtail's deliberate crash page ("failwhale") is not offered: any editor could fill the error reports with it.
+    path("admin/failwhale/", closed_screen, name="admin_error_test_closed"),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document view, with our cache headers (never kept by a shared cache when restricted).
     re_path(r"^documents/(\d+)/(.*)$", serve_document),

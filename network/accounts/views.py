@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -54,3 +54,9 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     ):
         url = f"{url}?{urlencode({'next': next_url})}"
     return redirect(url)
+
+
+def closed_screen(request: HttpRequest) -> HttpResponse:
+    """An inherited screen the platform does not offer: Wagtail's deliberate crash page (`/admin/failwhale/`),
+    which any editor could use to fill the error reports. 404 to everyone."""
+    raise Http404

@@ -2,7 +2,9 @@
 
 Every endpoint that tests/security/urlmap.py finds in the URL resolver (every /api/ URL, every view of our
 packages, every Wagtail admin viewset our code registers) needs a row here; a new endpoint without one fails
-`test_every_endpoint_in_scope_has_a_decision` with "add a decision for <name>".
+`test_every_endpoint_in_scope_has_a_decision` with "add a decision for <name>". The URLs the platform inherits
+(Wagtail's, wagtail-localize's, allauth's) are decided by the compact rules of tests/security/inherited.py; a row
+here gives one of them a full decision instead (as for wagtail-localize's submit and sync views).
 
 How to add a row:
 - The key is the URL name ("orgs:members"); a pattern without a name is keyed by its route as the failure shows
@@ -250,10 +252,11 @@ OPPORTUNITY_ADDERS = statuses(200, anonymous=LOGIN, volunteer=LOGIN)
 OPPORTUNITY_MANAGERS = statuses(404, anonymous=LOGIN, volunteer=LOGIN, network_admin=200, coordinator=200, peer=200)
 # A snippet chooser's "create" tab: refused to everyone with admin access.
 CHOOSER_CREATE_REFUSED = statuses(ADMIN_DENIED, anonymous=LOGIN, volunteer=LOGIN)
-# wagtail-localize's views, wrapped: 404 unless the user may publish for A (pages) or edit A's draft (messages).
-A_PUBLISHERS_ADMIN = statuses(404, coordinator=200, staff=200)
-# A's peers pass the policy (they edit A's draft) but lack wagtail-localize's `submit_translation` permission: 403.
-DRAFT_TRANSLATORS = statuses(404, coordinator=200, staff=200, peer=403)
+# wagtail-localize's views, guarded (inherited URLs with a full decision): sign in to the admin first, then 404
+# unless the user may publish for A (pages) or edit A's draft (messages).
+A_PUBLISHERS_ADMIN = statuses(404, anonymous=LOGIN, volunteer=LOGIN, coordinator=200, staff=200)
+# A's peers pass the policy (they edit A's draft) but lack `submit_translation`: Wagtail sends them home.
+DRAFT_TRANSLATORS = statuses(404, anonymous=LOGIN, volunteer=LOGIN, coordinator=200, staff=200, peer=ADMIN_DENIED)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -403,25 +406,28 @@ DECISIONS: dict[str, Decision] = {
         why="a feed to subscribe to: GET only",
     ),
     # --- translation (wagtail-localize's views, behind the policy) ----------------------------------------------
-    "/admin/localize/submit/page/<int:page_id>/": Decision(
+    "admin_error_test_closed": Decision(
+        get=statuses(404), personal_data=False, why="Wagtail's crash page (failwhale), shadowed: offered to nobody"
+    ),
+    "wagtail_localize:submit_page_translation": Decision(
         get=A_PUBLISHERS_ADMIN,
         personal_data=False,
-        path=lambda s: f"/admin/localize/submit/page/{s.a.space_page.pk}/",
+        kwargs=lambda s: {"page_id": s.a.space_page.pk},
         post=A_PUBLISHERS_ADMIN,
         why="A's space page: those who publish for A; anyone else learns nothing (404)",
     ),
-    "/admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/": Decision(
+    "wagtail_localize:submit_snippet_translation": Decision(
         get=DRAFT_TRANSLATORS,
         personal_data=False,
-        path=lambda s: f"/admin/localize/submit/snippet/advocacy/keymessage/{a_draft_message(s).pk}/",
+        kwargs=lambda s: {"app_label": "advocacy", "model_name": "keymessage", "pk": a_draft_message(s).pk},
         post=DRAFT_TRANSLATORS,
         why="A's draft key message: those who may edit it (A's contributors)",
     ),
-    "/admin/localize/update/<int:translation_source_id>/": Decision(
+    "wagtail_localize:update_translations": Decision(
         get=A_PUBLISHERS_ADMIN,
         personal_data=False,
-        path=lambda s: f"/admin/localize/update/{a_space_translation_source(s).pk}/",
-        post=statuses(404, coordinator=302, staff=302),
+        kwargs=lambda s: {"translation_source_id": a_space_translation_source(s).pk},
+        post=statuses(404, anonymous=LOGIN, volunteer=LOGIN, coordinator=302, staff=302),
         why="syncing the translations of A's space page: those who publish for A (302: synced, back to the page)",
     ),
     # --- members' own pages -------------------------------------------------------------------------------------

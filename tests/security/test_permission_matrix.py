@@ -1,7 +1,9 @@
-"""The permission matrix, generated from the URL resolver: every endpoint in scope, for every actor.
+"""The permission matrix, generated from the URL resolver: every URL pattern, for every actor.
 
-The endpoints come from `urlmap.endpoints()` (every /api/ URL, every view of our packages, our Wagtail admin
-viewsets); the expected statuses from `decisions.DECISIONS`. A new endpoint without a decision fails the first
+The endpoints come from `urlmap.endpoints()` (every URL pattern of the resolver: the /api/ URLs, the views of our
+packages, our Wagtail admin viewsets, and the inherited ones: Wagtail's, wagtail-localize's, allauth's); the
+expected statuses from `decisions.DECISIONS`, or for inherited URLs without a full decision the compact rules of
+`inherited.RULES` (enforced by `test_inherited_urls.py`). A new URL pattern without a decision fails the first
 test, naming it. Each actor's test then GETs every endpoint (and POSTs where the table says so), inside a
 transaction rolled back after each request, and reports every difference at once.
 """
@@ -21,6 +23,7 @@ from django.utils import translation
 
 from tests.security.conftest import Scenario, changed_tables, database_fingerprint
 from tests.security.decisions import ACTORS, ADMIN_DENIED, DECISIONS, LOGIN, REFUSALS, Decision, Status
+from tests.security.inherited import rule_for
 from tests.security.urlmap import Endpoint, endpoints
 
 SIGN_IN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -80,29 +83,50 @@ def _request(client: Client, method: str, url: str, endpoint: Endpoint, data: di
 
 
 def test_every_endpoint_in_scope_has_a_decision():
-    # Given every endpoint in scope in the URL resolver
+    # Given every URL pattern in the URL resolver
     found = endpoints()
     names = {endpoint.name for endpoint in found}
 
-    # Then each has a decision, and no decision names an endpoint that is gone
+    # Then each has a decision (an inherited one at least a rule), and no decision names an endpoint that is gone
     undecided = [
         f"add a decision for {endpoint.name!r} ({endpoint.kind}: {endpoint.route}"
         f"{'' if endpoint.named else ', no URL name: give `path`'}) in tests/security/decisions.py"
+        f"{' or a rule in tests/security/inherited.py' if endpoint.kind == 'inherited' else ''}"
         for endpoint in found
-        if endpoint.name not in DECISIONS
+        if endpoint.name not in DECISIONS and not (endpoint.kind == "inherited" and rule_for(endpoint.name))
+    ]
+    undecided += [
+        f"the rule for {endpoint.name!r} ({endpoint.route}) must give `path`: the route has unnamed groups"
+        for endpoint in found
+        if endpoint.kind == "inherited"
+        and endpoint.name not in DECISIONS
+        and (endpoint.positional or not endpoint.named)
+        and (rule := rule_for(endpoint.name)) is not None
+        and rule.path is None
     ]
     stale = [f"remove the decision for {name}: no such URL in scope" for name in sorted(set(DECISIONS) - names)]
     assert not undecided + stale, "\n".join(undecided + stale)
 
 
-def test_the_scope_covers_the_api_our_pages_and_our_admin_viewsets():
+def test_the_scope_covers_every_url_pattern_the_inherited_ones_included():
     # The resolver walk finds each kind of endpoint (a broken walk would silently decide nothing)
-    kinds = {endpoint.kind for endpoint in endpoints()}
-    names = {endpoint.name for endpoint in endpoints()}
+    found = endpoints()
+    kinds = {endpoint.kind for endpoint in found}
+    inherited = {endpoint.name for endpoint in found if endpoint.kind == "inherited"}
 
-    assert kinds == {"api", "view", "admin"}
-    assert {"referrals-api:referral-detail", "referrals:detail", "organisations:edit"} <= names
-    assert not any(name.startswith(("wagtailadmin", "account_", "mfa_")) for name in names)
+    assert kinds == {"api", "view", "admin", "inherited"}
+    assert {"referrals-api:referral-detail", "referrals:detail", "organisations:edit"} <= {e.name for e in found}
+    assert {
+        "wagtailadmin_pages:edit",
+        "wagtailadmin_explore",
+        "wagtaildocs:index",
+        "wagtailusers_users:index",
+        "wagtail_localize:snippets_api_listing",
+        "wagtaillocales:index",
+        "account_login",
+        "mfa_index",
+        "wagtail_serve",
+    } <= inherited
 
 
 @pytest.mark.django_db

@@ -1,12 +1,13 @@
 """Every endpoint the permission matrix must decide, read from the URL resolver (nothing listed by hand).
 
-In scope:
-- every URL under /api/ (our REST API, its schema and docs);
-- every view whose code lives in our packages (`network.*`, `cms.*`): member and staff pages, HSDS, health;
-- every Wagtail admin viewset our code registers (its class is ours, or it is a snippet viewset of our model).
-
-Out of scope: Wagtail's and allauth's own views (their own tests cover them; the few that matter for us, such as
-the user admin and the password-only login pages, have their own tests in this package).
+Every URL pattern in the resolver is in scope, each of one kind:
+- "api": every URL under /api/ (our REST API, its schema and docs);
+- "view": every view whose code lives in our packages (`network.*`, `cms.*`): member and staff pages, HSDS, health;
+- "admin": every Wagtail admin viewset our code registers (its class is ours, or it is a snippet viewset of our
+  model);
+- "inherited": everything else, the views the platform inherits (Wagtail's admin and front end, wagtail-localize,
+  allauth, Django's i18n), decided by the compact rules of `tests/security/inherited.py` unless
+  `decisions.DECISIONS` gives one a full decision.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ OUR_PACKAGES = ("network.", "cms.")
 class Endpoint:
     name: str  # the qualified URL name ("orgs:members"), or the route where a pattern has no name
     route: str  # the route, for messages
-    kind: str  # "api", "view" or "admin"
+    kind: str  # "api", "view", "admin" or "inherited"
     parameters: tuple[str, ...]  # the URL kwargs the route takes (format suffixes left out)
     named: bool = True  # False: keyed by its route, requested through the decision's `path`
+    positional: int = 0  # unnamed regex groups (such a route is requested through a `path`)
 
 
 def _view_module(callback: Any) -> str:
@@ -55,6 +57,19 @@ def our_admin_namespaces() -> set[str]:
     return namespaces
 
 
+INHERITED_PACKAGES = ("wagtail", "allauth")  # wagtail_localize included
+
+
+def _guarded_inherited(callback: Any) -> bool:
+    """An inherited view our code only guards or scopes: wagtail-localize's (network/translation/admin_urls.py), or
+    a subclass of an inherited view mounted in its place (cms/admin_api.py)."""
+    if hasattr(callback, "passerelle_guard"):
+        return True
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    parents = view_class.__mro__[1:2] if isinstance(view_class, type) else ()
+    return any(parent.__module__.startswith(INHERITED_PACKAGES) for parent in parents)
+
+
 def _walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...]) -> list[tuple[str, str, Any, tuple]]:
     found = []
     for pattern in resolver.url_patterns:
@@ -73,6 +88,12 @@ def _parameters(route: str) -> tuple[str, ...]:
     return tuple(name for name in dict.fromkeys(names) if name != "format")
 
 
+def _positional(route: str) -> int:
+    import re
+
+    return len(re.findall(r"\((?!\?)", route))
+
+
 def endpoints() -> list[Endpoint]:
     """The endpoints in scope, one per URL name (DRF's format-suffix variants fold into their name)."""
     resolver = get_resolver()
@@ -85,13 +106,18 @@ def endpoints() -> list[Endpoint]:
             kind = "api"
         elif route.startswith("/admin/") and namespaces and namespaces[-1] in admin_namespaces:
             kind = "admin"
-        elif _view_module(callback).startswith(OUR_PACKAGES):
+        elif _view_module(callback).startswith(OUR_PACKAGES) and not _guarded_inherited(callback):
             kind = "view"
         else:
-            continue
+            kind = "inherited"
         if qualified in chosen or "(?P<format>" in route or "<drf_format_suffix:" in route:
             continue
         chosen[qualified] = Endpoint(
-            name=qualified, route=route, kind=kind, parameters=_parameters(route), named=bool(name)
+            name=qualified,
+            route=route,
+            kind=kind,
+            parameters=_parameters(route),
+            named=bool(name),
+            positional=_positional(route),
         )
     return sorted(chosen.values(), key=lambda endpoint: endpoint.name)

@@ -1,0 +1,24 @@
+"""Wagtail's admin API, scoped like the admin screens it serves.
+
+The image index and chooser list only the images of collections where the user has an image permission
+(each organisation has its own collection); Wagtail's admin API (`/admin/api/main/images/`) lists every image of
+every organisation to anyone with admin access. This endpoint lists what the admin's image chooser lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.permissions import policy_registry
+
+
+class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    """The images of the collections where the user may choose (or add, or change) images."""
+
+    def get_queryset(self) -> Any:
+        visible = policy_registry.get_by_type(get_image_model()).instances_user_has_any_permission_for(
+            self.request.user, ["choose", "add", "change"]
+        )
+        return super().get_queryset().filter(pk__in=visible.values("pk"))
