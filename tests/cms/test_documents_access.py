@@ -21,7 +21,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from network.orgs.models import Role
 from network.resources.models import ResourceAttachment, ResourcePage
-from network.resources.views import serve_media
+from network.resources import views
 from tests import factories
 from tests.resources import factories as library
 
@@ -223,8 +223,8 @@ def test_media_route_never_serves_documents_but_serves_images(settings, lotus):
 
     for path in (document.file.name, f"./{document.file.name}", f"images/../{document.file.name}", "Documents/"):
         with pytest.raises(Http404):
-            serve_media(request, path)
-    assert serve_media(request, "images/pixel.txt").status_code == 200
+            views.serve_media(request, path)
+    assert views.serve_media(request, "images/pixel.txt").status_code == 200
 
 
 def test_development_media_route_is_the_guarded_view(client, lotus):
@@ -235,7 +235,7 @@ def test_development_media_route_is_the_guarded_view(client, lotus):
         with override_settings(DEBUG=True):
             importlib.reload(network.urls)
             clear_url_caches()
-            assert resolve(f"/media/{document.file.name}").func is serve_media
+            assert resolve(f"/media/{document.file.name}").func is views.serve_media
             assert client.get(f"/media/{document.file.name}").status_code == 404
     finally:
         importlib.reload(network.urls)
