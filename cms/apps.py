@@ -7,9 +7,9 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from network.orgs import signals
-
         from wagtail.signals import page_published
+
+        from network.orgs import signals
 
         from . import rules, spaces, visibility
 

@@ -4,7 +4,8 @@ A page of an organisation's space (`OrganisationOwnedPage` with a `visibility`) 
 network members (network) or by its organisation's members (organisation); a draft only by who edits in that
 space. Each page type registers `PageAction.VIEW_PAGE` for itself (see `register_page_type`), with the list form
 of the same rule. A document is served to the members of the organisation whose collection holds it, and to whoever
-may see a live page *of that organisation* using it: only its owner publishes it (see `cms/documents.py`). Registered into the policy core by `CmsConfig.ready()`.
+may see a live page *of that organisation* using it: only its owner publishes it (see `cms/documents.py`).
+Registered into the policy core by `CmsConfig.ready()`.
 """
 
 from __future__ import annotations

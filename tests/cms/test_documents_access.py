@@ -20,8 +20,8 @@ from wagtail.models import Collection
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from network.orgs.models import Role
-from network.resources.models import ResourceAttachment, ResourcePage
 from network.resources import views
+from network.resources.models import ResourceAttachment, ResourcePage
 from tests import factories
 from tests.resources import factories as library
 
@@ -142,9 +142,7 @@ def _resource_form(page: ResourcePage, *, attachments: list[dict], body: list | 
     )
 
 
-def test_admin_form_refuses_another_organisations_document_and_shows_no_title(
-    client, signed_in, etoile, lotus_report
-):
+def test_admin_form_refuses_another_organisations_document_and_shows_no_title(client, signed_in, etoile, lotus_report):
     editor = factories.member(etoile, Role.STAFF)
     page = library.make_resource(etoile, title="Guide Étoile")
     signed_in(editor)
