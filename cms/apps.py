@@ -11,7 +11,7 @@ class CmsConfig(AppConfig):
 
         from network.orgs import signals
 
-        from . import rules, spaces, visibility
+        from . import checks, rules, spaces, visibility  # noqa: F401  (checks registers the documents check)
 
         rules.register_rules()  # into the access policy core
         # Translated copies of a space carry the space's permissions (see cms/spaces.py).

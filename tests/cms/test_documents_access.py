@@ -240,7 +240,11 @@ def test_development_media_route_is_the_guarded_view(client, lotus):
         clear_url_caches()
 
 
-def test_documents_are_served_through_the_view_in_every_settings_module():
+def test_documents_are_served_through_the_view_and_any_other_method_fails_the_system_check(settings):
+    from cms.checks import documents_served_through_the_view
     from network.settings import base
 
     assert base.WAGTAILDOCS_SERVE_METHOD == "serve_view"
+    assert documents_served_through_the_view(None) == []
+    settings.WAGTAILDOCS_SERVE_METHOD = "direct"
+    assert [error.id for error in documents_served_through_the_view(None)] == ["cms.E001"]
