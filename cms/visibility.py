@@ -9,9 +9,11 @@ document by the visibility of the pages that use it (`cms/rules.py`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -55,10 +57,12 @@ def visibility_sync_translations(*, page: Page) -> VisibilitySync:
         for other in others
         if other.visibility != page.visibility or other.organisation_id != page.organisation_id
     ]
+    ids = [other.pk for other in changed]
     if changed:
-        ids = [other.pk for other in changed]
         model.objects.filter(pk__in=ids).update(visibility=page.visibility, organisation_id=page.organisation_id)
         _patch_latest_revisions(ids, visibility=page.visibility, organisation_id=page.organisation_id)
+    _patch_translation_sources(page)
+    if changed:
         for updated in model.objects.filter(pk__in=ids):
             index.insert_or_update_object(updated)
     return VisibilitySync(visibility=page.visibility, changed=len(changed), copies=len(others))
@@ -73,6 +77,22 @@ def _patch_latest_revisions(page_ids: list[int], *, visibility: str, organisatio
         content["organisation"] = str(organisation_id) if organisation_id is not None else None
         revision.content = content
         revision.save(update_fields=["content"])
+
+
+def _patch_translation_sources(page: Page) -> None:
+    """wagtail-localize builds a translation from the source content it froze when the source was submitted or last
+    synced, synchronised fields included: a translation published later must not bring the old visibility back."""
+    from wagtail_localize.models import TranslationSource
+
+    organisation = str(page.organisation_id) if page.organisation_id is not None else None
+    for source in TranslationSource.objects.filter(object_id=page.translation_key):
+        content = json.loads(source.content_json)
+        if content.get("visibility") == page.visibility and content.get("organisation") == organisation:
+            continue
+        content["visibility"] = page.visibility
+        content["organisation"] = organisation
+        source.content_json = json.dumps(content, cls=DjangoJSONEncoder)
+        source.save(update_fields=["content_json"])
 
 
 def visibility_copies_changing(*, page: Page) -> int:

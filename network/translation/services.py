@@ -268,7 +268,8 @@ def _translation_mode_synced(instance: Any) -> bool:
 def _save_target(translation: Translation, *, user: User | None, publish: bool) -> Any:
     """Translation.save_target (fallback to source text, parents copied as aliases), publishing before returning
     rather than on commit. A page or draftable snippet not to be published is saved as a draft revision."""
-    source = translation.source
+    # Never a copy cached on `translation`: the frozen content may have changed since (see cms/visibility.py).
+    source = TranslationSource.objects.get(pk=translation.source_id)
     draftable = issubclass(source.specific_content_type.model_class(), DraftStateMixin)
     target, _created = source.create_or_update_translation(
         translation.target_locale,

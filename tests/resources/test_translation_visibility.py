@@ -86,6 +86,24 @@ def test_an_older_draft_of_a_copy_does_not_bring_the_old_visibility_back(client,
     assert client.get(guide["document"].url).status_code == 404
 
 
+def test_a_translation_published_later_keeps_the_resources_current_visibility(client, lotus):
+    # Given a public guide submitted for translation (wagtail-localize freezes its content then)
+    page = library.make_resource(lotus, visibility=Visibility.PUBLIC, title="Guide des droits")
+    document = library.attach_document(page)
+    [arabic] = services.translation_submit(instance=page, locales=["ar"])
+
+    # When the French guide becomes network-only, and only then the Arabic translation is filled and published
+    _publish_with(page, visibility=Visibility.NETWORK)
+    services.translation_fill(translation=arabic, strings={"Guide des droits": "دليل الحقوق"})
+
+    # Then the Arabic page is live but network-only, and nothing became public again
+    target = ResourcePage.objects.get(translation_key=page.translation_key, locale__language_code="ar")
+    assert target.live
+    assert {_visibility(page), target.visibility} == {Visibility.NETWORK}
+    assert client.get(target.url).status_code == 404
+    assert client.get(document.url).status_code == 404
+
+
 def test_the_editor_is_told_the_visibility_applies_to_every_language(client, signed_in, lotus, guide):
     signed_in(factories.member(lotus, Role.STAFF))
     page = guide["fr"]
