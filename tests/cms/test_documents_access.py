@@ -160,6 +160,20 @@ def test_admin_form_refuses_another_organisations_document_and_shows_no_title(cl
     assert not ResourceAttachment.objects.filter(document=lotus_report).exists()
 
 
+def test_admin_form_refuses_another_organisations_document_on_a_new_page(client, signed_in, etoile, lotus_report):
+    signed_in(factories.member(etoile, Role.STAFF))
+    draft = ResourcePage(title="Nouveau guide", slug="nouveau-guide", summary="Résumé.")
+    form = _resource_form(draft, attachments=[{"document": lotus_report.pk, "title": ""}])
+
+    response = client.post(f"/admin/pages/add/resources/resourcepage/{etoile.space_page_id}/", form)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Document {lotus_report.pk} is not in your organisation&#x27;s collection" in html
+    assert "Rapport interne Lotus" not in html
+    assert not ResourcePage.objects.filter(slug="nouveau-guide").exists()
+
+
 def test_admin_form_refuses_a_download_block_with_another_organisations_document(
     client, signed_in, etoile, lotus_report
 ):
