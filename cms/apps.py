@@ -7,9 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
+        from wagtail.signals import page_published
+
         from network.orgs import signals
 
-        from . import rules, spaces
+        from . import checks, rules, spaces, visibility  # noqa: F401  (checks registers the documents check)
 
         rules.register_rules()  # into the access policy core
         # Translated copies of a space carry the space's permissions (see cms/spaces.py).
@@ -19,6 +21,9 @@ class CmsConfig(AppConfig):
 
         copy_for_translation_done.connect(spaces.on_copy_for_translation, dispatch_uid="translation-space-permissions")
         translated_page_saved.connect(spaces.on_translated_page_saved, dispatch_uid="cms.translated_space_permissions")
+
+        # Visibility and organisation are one decision for every language version of a page (cms/visibility.py).
+        page_published.connect(visibility.on_page_published, dispatch_uid="cms.visibility_sync_translations")
 
         # Each organisation's space follows the organisation (see cms/spaces.py).
         signals.organisation_created.connect(spaces.on_organisation_created, dispatch_uid="cms.space_provision")

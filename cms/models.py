@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
+from cms.forms import OrganisationPageForm
+
 
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label=_("Heading"))
@@ -90,6 +92,9 @@ class OrganisationOwnedPage(models.Model):
         verbose_name=_("organisation"),
     )
 
+    # Refuses another organisation's documents before anything is saved (see cms/forms.py).
+    base_form_class = OrganisationPageForm
+
     class Meta:
         abstract = True
 
@@ -100,6 +105,18 @@ class OrganisationOwnedPage(models.Model):
     def full_clean(self, *args, **kwargs):
         self._record_organisation()
         super().full_clean(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A page may only refer to documents of its own organisation (attachments, download blocks, rich-text
+        links): naming another organisation's document, even by its id, is refused without showing its title."""
+        super().clean()
+        from cms.documents import document_ids_in_instance, documents_outside_organisation, foreign_documents_message
+
+        if self.organisation_id is None:
+            return  # not placed in a space yet: checked again when it is (see `full_clean`)
+        refused = documents_outside_organisation(document_ids_in_instance(self), self.organisation_id)
+        if refused:
+            raise ValidationError(foreign_documents_message(refused))
 
     def _record_organisation(self) -> None:
         if self.organisation_id is not None or not self.path:

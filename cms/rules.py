@@ -3,8 +3,9 @@
 A page of an organisation's space (`OrganisationOwnedPage` with a `visibility`) is seen by everyone (public), by
 network members (network) or by its organisation's members (organisation); a draft only by who edits in that
 space. Each page type registers `PageAction.VIEW_PAGE` for itself (see `register_page_type`), with the list form
-of the same rule. A document is served to whoever may see a live page using it, and to the members of the
-organisation whose collection holds it. Registered into the policy core by `CmsConfig.ready()`.
+of the same rule. A document is served to the members of the organisation whose collection holds it, and to whoever
+may see a live page *of that organisation* using it: only its owner publishes it (see `cms/documents.py`).
+Registered into the policy core by `CmsConfig.ready()`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page
 
 from network.orgs import policy
-from network.orgs.models import Organisation
 from network.orgs.policy import Action, Actor
 
 # The permissions of members who write in a space (and so see its drafts and restricted pages).
@@ -91,23 +91,17 @@ def visible_pages(user: Actor, model: type[Page]) -> QuerySet[Any]:
 
 
 def may_download_document(user: Actor, document: Any) -> bool:
-    """Members of the organisation whose collection holds the document, and anyone who may see a live page that
-    uses it (attachment or body block, from Wagtail's reference index). Anything else answers 404."""
-    owner_ids = set(Organisation.objects.filter(collection_id=document.collection_id).values_list("pk", flat=True))
-    if owner_ids & policy.member_organisation_ids(user):
+    """Members of the organisation whose collection holds the document, and anyone who may see a live page of
+    that same organisation using it (attachment, download block or rich-text link). A page of another
+    organisation naming the document never opens it. Anything else answers 404."""
+    from cms.documents import document_owner_ids, owner_pages_using
+
+    if document_owner_ids(document) & policy.member_organisation_ids(user):
         return True
-    return any(policy.can(user, PageAction.VIEW_PAGE, page) for page in _pages_using(document))
-
-
-def _pages_using(document: Any) -> list[Page]:
-    """Live pages, of a type that decides VIEW_PAGE, that reference the document."""
-    page_ids = (
-        ReferenceIndex.get_references_to(document)
-        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))  # noqa: SLF001
-        .values_list("object_id", flat=True)
+    return any(
+        policy.rule_for(PageAction.VIEW_PAGE, page) is not None and policy.can(user, PageAction.VIEW_PAGE, page)
+        for page in owner_pages_using(document)
     )
-    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids], live=True).specific()
-    return [page for page in pages if policy.rule_for(PageAction.VIEW_PAGE, page) is not None]
 
 
 def register_rules() -> None:

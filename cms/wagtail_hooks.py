@@ -1,8 +1,14 @@
-"""Admin-wide additions: contrast fixes for Wagtail's and wagtail-localize's screens; the admin API's images scoped."""
+"""Admin-wide additions: contrast fixes for Wagtail's and wagtail-localize's screens; the admin API's images scoped;
+the visibility notice."""
 
+from django.contrib import messages
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.models import Page
+
+from cms.visibility import has_group_visibility, visibility_copies_changing, visibility_sync_message
 
 
 @hooks.register("insert_global_admin_css")
@@ -15,3 +21,27 @@ def scope_admin_api_images(router) -> None:  # noqa: ANN001 (Wagtail's router)
     from cms.admin_api import ScopedImagesAdminAPIViewSet
 
     router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Visibility is one decision for every language version of a page (cms/visibility.py): the editor is told.
+
+
+@hooks.register("before_publish_page")
+def remember_visibility_of_translations(request: HttpRequest, page: Page) -> None:
+    """Note how many other language versions will change visibility, to tell the editor after publishing."""
+    specific = page.specific
+    if has_group_visibility(specific):
+        request._visibility_copies_changing = visibility_copies_changing(page=specific)  # noqa: SLF001
+
+
+@hooks.register("after_publish_page")
+def tell_editor_visibility_applies_to_translations(request: HttpRequest, page: Page) -> None:
+    changing = getattr(request, "_visibility_copies_changing", None)
+    specific = page.specific
+    if changing is None or not has_group_visibility(specific):
+        return
+    copies = type(specific).objects.filter(translation_key=specific.translation_key).exclude(pk=specific.pk).count()
+    if copies:
+        label = str(specific.get_visibility_display())
+        messages.info(request, visibility_sync_message(changed=changing, visibility_label=label))

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from network.accounts.views import admin_login, closed_screen
 from network.health import healthz
-from network.resources.views import serve_document
+from network.resources.views import serve_document, serve_media
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -47,9 +47,8 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Uploaded images for the development server and the demo; documents never (they go through serve_document).
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]
 
 # The public directory in Open Referral HSDS 3.0, outside the language prefix (machine-readable, one address).
 urlpatterns += [path("hsds/", include("network.directory.hsds_urls"))]

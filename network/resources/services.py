@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
-from wagtail.models import Page, ReferenceIndex
 
+from cms.documents import owner_pages_using
 from cms.rules import PageAction
 from network.orgs import policy
 from network.orgs.policy import Actor
@@ -65,14 +65,10 @@ def resource_counts(page: ResourcePage, *, days: int = 30) -> dict[str, int]:
 
 
 def resource_pages_offering(document: Any) -> list[ResourcePage]:
-    """Live resource pages that reference `document` (attachments or body blocks), from Wagtail's reference index."""
-    page_ids = (
-        ReferenceIndex.get_references_to(document)
-        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))  # noqa: SLF001
-        .values_list("object_id", flat=True)
-    )
-    ids = [int(pk) for pk in page_ids if str(pk).isdigit()]
-    return list(ResourcePage.objects.live().filter(pk__in=ids).select_related("locale").order_by("pk"))
+    """Live resource pages of the document's own organisation that reference it (attachments, body blocks, links):
+    the pages whose decision opens the document (see `cms.documents.owner_pages_using`)."""
+    ids = [page.pk for page in owner_pages_using(document) if isinstance(page, ResourcePage)]
+    return list(ResourcePage.objects.filter(pk__in=ids).select_related("locale").order_by("pk"))
 
 
 def download_page_for(user: Actor, document: Any) -> ResourcePage | None:

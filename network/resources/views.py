@@ -6,11 +6,14 @@ documents); these functions only gather what the templates show, in a constant n
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language_info, get_supported_language_variant
+from django.views.static import serve as static_serve
 from wagtail.documents.views import serve as wagtail_document_serve
 
 from network.orgs import policy
@@ -87,3 +90,15 @@ def serve_document(request: HttpRequest, document_id: str, document_filename: st
         else:
             response["Cache-Control"] = "no-cache"
     return response
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """The development server's /media/ (DEBUG only, as in the demo): everything but documents.
+
+    Documents live under `documents/` in MEDIA_ROOT; served from there they would skip the access policy, so only
+    /documents/<id>/<filename> (the view above) serves them. Production serves no media directly at all.
+    """
+    normalised = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
+    if normalised.split("/", 1)[0].lower() in {"documents", "..", "."}:
+        raise Http404
+    return static_serve(request, normalised, document_root=str(settings.MEDIA_ROOT))

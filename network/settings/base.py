@@ -190,6 +190,9 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 from network.translation.config import machine_translator_setting  # noqa: E402
 
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_setting(os.environ)
+# "Translate this page" creates drafts: a translation is published by whoever translated it, never live with the
+# source's text (wagtail-localize's default publishes the new copies when the source is live).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static and media files

@@ -6,6 +6,9 @@ missing parent pages created as aliases (home, spaces index, organisation space)
 Strings come from people (the editor, a PO file, `translation_fill`) or from the machine translator; syncing
 re-reads the source and rebuilds the targets, so synchronised fields (visibility, kind, themes, country…) follow it.
 
+A page submitted for translation gets a *draft* in each target language (WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE
+is False): nothing carrying the source's text goes live in another language. A target is published when its strings
+are filled (`translation_fill`) or from the translation editor; syncing republishes only the targets already live.
 Unlike the admin views (which publish after commit), these services publish before returning: seed_demo, tests and
 scripts see the live target at once.
 """
@@ -18,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -51,8 +55,9 @@ def translation_submit(
     """Submit a page or translatable snippet for translation into `locales` and create the targets.
 
     What wagtail-localize's submit view does (TranslationCreator): the source is extracted once, each target
-    locale gets a Translation and a target built from the strings known so far (the source text where none
-    is), parents are aliased, and the target is live when the source is. Submitting again into a locale that
+    locale gets a Translation and a draft target built from the strings known so far (the source text where none
+    is), parents are aliased. The target is not published: a draft page stays a draft until someone translates
+    and publishes it (`translation_fill`). Submitting again into a locale that
     already has a translation updates that translation. `acting_user` None is the system (seed_demo).
     """
     instance = _specific(instance)
@@ -77,7 +82,8 @@ def translation_sync(*, instance: Any, acting_user: User | None = None, publish:
 
     Wagtail-localize's "Sync translated pages": the source is re-extracted (new strings appear untranslated,
     shown in the source language until translated), synchronised fields are copied, and the targets are saved,
-    published when `publish` (otherwise only their view restrictions follow).
+    the live ones republished when `publish` (otherwise only their view restrictions follow). A target that was
+    never published stays a draft: syncing never publishes a translation nobody has published.
     """
     instance = _specific(instance)
     if acting_user is not None:
@@ -87,7 +93,7 @@ def translation_sync(*, instance: Any, acting_user: User | None = None, publish:
     translations = list(source.translations.filter(enabled=True).select_related("target_locale"))
     for translation in translations:
         if publish:
-            _save_target(translation, user=acting_user, publish=True)
+            _save_target(translation, user=acting_user, publish=_target_is_live(translation))
         else:
             source.update_target_view_restrictions(translation.target_locale)
     return translations
@@ -231,10 +237,23 @@ def _locales(locales: Iterable[Locale | str]) -> list[Locale]:
 
 
 def _publish_with_source(instance: Any) -> bool:
-    """The target is live when the source is (wagtail-localize's WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE)."""
+    """Whether a new target is published on submit: wagtail-localize's WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE
+    (False here: drafts; only objects that cannot be drafts are saved as they are)."""
     if getattr(settings, "WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE", True):
         return getattr(instance, "live", True)
     return not isinstance(instance, DraftStateMixin)
+
+
+def _target_is_live(translation: Translation) -> bool:
+    """Whether the translation's target exists and is published (objects without drafts always are)."""
+    model = translation.source.specific_content_type.model_class()
+    if not issubclass(model, DraftStateMixin):
+        return True
+    try:
+        target = translation.get_target_instance()
+    except ObjectDoesNotExist:
+        return False
+    return bool(target.live)
 
 
 def _translation_mode_synced(instance: Any) -> bool:
@@ -249,7 +268,8 @@ def _translation_mode_synced(instance: Any) -> bool:
 def _save_target(translation: Translation, *, user: User | None, publish: bool) -> Any:
     """Translation.save_target (fallback to source text, parents copied as aliases), publishing before returning
     rather than on commit. A page or draftable snippet not to be published is saved as a draft revision."""
-    source = translation.source
+    # Never a copy cached on `translation`: the frozen content may have changed since (see cms/visibility.py).
+    source = TranslationSource.objects.get(pk=translation.source_id)
     draftable = issubclass(source.specific_content_type.model_class(), DraftStateMixin)
     target, _created = source.create_or_update_translation(
         translation.target_locale,

@@ -276,7 +276,6 @@ def test_translations_link_only_to_live_translations_the_caller_may_see(client, 
     source = resource(lotus, "Guide de terrain")
     english = translate(source, "en", "Field guide")
     translate(source, "es", "Guía de campo", live=False)  # a draft: never offered
-    russian = translate(source, "ru", "Полевое руководство", visibility=Visibility.ORGANISATION)
 
     offered = {t["language"]: t for t in _detail(client, source).json()["translations"]}
 
@@ -287,6 +286,9 @@ def test_translations_link_only_to_live_translations_the_caller_may_see(client, 
     english_row = _detail(client, english).json()
     assert [t["language"] for t in english_row["translations"]] == ["fr"]
 
+    # Visibility is the resource's: a Russian copy published as organisation-only makes every copy so
+    russian = translate(source, "ru", "Полевое руководство", visibility=Visibility.ORGANISATION)
+    assert _detail(client, source).status_code == 404
     member = signed_in(factories.member(lotus, Role.STAFF))
     languages = {t["language"] for t in _detail(member, source).json()["translations"]}
     assert languages == {"en", "ru"}

@@ -1,6 +1,6 @@
-"""Documents are served (at /documents/<id>/<filename>) only to visitors who may see a live page offering them,
-or to members of the organisation whose collection holds them; everyone else gets the same 404 as for a missing
-document. Risky types never open inline."""
+"""Documents are served (at /documents/<id>/<filename>) only to visitors who may see a live page of their own
+organisation offering them, or to members of the organisation whose collection holds them; everyone else gets the
+same 404 as for a missing document. Risky types never open inline."""
 
 from __future__ import annotations
 

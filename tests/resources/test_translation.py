@@ -48,13 +48,14 @@ def resource(org):
     )
 
 
-def test_submitting_a_resource_creates_live_arabic_and_russian_pages_under_aliased_parents(org, resource):
+def test_submitting_a_resource_creates_draft_arabic_and_russian_pages_under_aliased_parents(org, resource):
     translations = services.translation_submit(instance=resource, locales=["ar", "ru"])
 
     assert sorted(t.target_locale.language_code for t in translations) == ["ar", "ru"]
     for code in ("ar", "ru"):
         target = _target(resource, code)
-        assert target.live
+        # A draft: nothing carrying the source's text goes live before someone translates and publishes it.
+        assert not target.live
         assert target.organisation_id == org.pk
         assert target.url == f"/{code}/spaces/lotus-outreach/guide-acces-soins/"
         # Untranslated strings show the source text until someone translates them.
@@ -79,7 +80,7 @@ def test_only_editors_of_the_organisation_may_submit_a_resource_for_translation(
     assert not Page.objects.filter(translation_key=resource.translation_key, locale__language_code="es").exists()
 
     services.translation_submit(instance=resource, locales=["es"], acting_user=editor)
-    assert _target(resource, "es").live
+    assert not _target(resource, "es").live  # a draft until translated
 
 
 def test_submitting_into_a_language_the_site_does_not_offer_is_refused(resource):
