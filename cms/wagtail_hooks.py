@@ -16,11 +16,12 @@ def admin_contrast_fixes() -> str:
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
-@hooks.register("construct_admin_api", order=1)  # after wagtail.images registers its own endpoint
-def scope_admin_api_images(router) -> None:  # noqa: ANN001 (Wagtail's router)
-    from cms.admin_api import ScopedImagesAdminAPIViewSet
+@hooks.register("construct_admin_api", order=1)  # after wagtail.images and wagtail.documents register theirs
+def scope_admin_api_images_and_documents(router) -> None:  # noqa: ANN001 (Wagtail's router)
+    from cms.admin_api import ScopedDocumentsAdminAPIViewSet, ScopedImagesAdminAPIViewSet
 
     router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
 
 
 # ---------------------------------------------------------------------------------------------------------------
