@@ -231,3 +231,20 @@ def test_pages_visible_to_follows_each_page_types_rule_on_plain_page_querysets(s
             assert may_view_page(user, page) == (page.pk in listed), (user, page.title)
             plain = Page.objects.get(pk=page.pk)
             assert policy.can(user, PageAction.VIEW_PAGE, plain) == (page.pk in listed), (user, page.title)
+
+
+def test_sitemap_lists_every_language_copy_a_visitor_may_open(client, space):
+    # Given the public resource translated into English, and the network-only one too
+    from tests.resources.factories import translate
+
+    english = translate(space.public, "en", title="Public harm-reduction guide")
+    english_network = translate(space.network, "en", title="Network protocol")
+
+    # When anyone fetches the sitemap
+    body = html_of(client, "/sitemap.xml")
+
+    # Then both language copies of the public resource are listed, and neither copy of the network-only one
+    assert f"{space.public.url}</loc>" in body
+    assert f"{english.url}</loc>" in body
+    assert f"{english_network.url}</loc>" not in body
+    assert f"{space.network.url}</loc>" not in body
