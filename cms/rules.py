@@ -111,7 +111,8 @@ def pages_visible_to(user: Actor, queryset: PageQuerySet) -> PageQuerySet:
     restriction, and, for a page type with a visibility, allowed by that type's own rule.
 
     Wagtail's `.public()` alone knows only view restrictions, not our `visibility` field: a list built on it shows
-    visitors the titles of network-only pages. One query (a subquery per page type), whatever the page types.
+    visitors the titles of network-only pages. Two queries (Wagtail reads the view restrictions first, then one
+    query with a subquery per page type), whatever the number of pages.
     """
     listed = queryset.live().public()
     decided = Q()
@@ -126,7 +127,7 @@ def pages_visible_to(user: Actor, queryset: PageQuerySet) -> PageQuerySet:
 
 def visible_site_pages(user: Actor) -> PageQuerySet:
     """Any page, as every list of pages filters them: live, under no Wagtail view restriction, and for a page type
-    with a visibility, by that type's rule. One query."""
+    with a visibility, by that type's rule."""
     return pages_visible_to(user, Page.objects.all())
 
 

@@ -30,7 +30,7 @@ def _user(context: dict[str, Any]) -> Any:
 
 @register.simple_tag(takes_context=True)
 def visible_children(context: dict[str, Any], parent: Page) -> QuerySet[Page]:
-    """The children of `parent` the visitor may see (by the access policy), in the tree's order. One query."""
+    """The children of `parent` the visitor may see (the access policy), in the tree's order. Two queries."""
     return pages_visible_to(_user(context), parent.get_children())
 
 

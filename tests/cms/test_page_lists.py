@@ -248,3 +248,20 @@ def test_sitemap_lists_every_language_copy_a_visitor_may_open(client, space):
     assert f"{english.url}</loc>" in body
     assert f"{english_network.url}</loc>" not in body
     assert f"{space.network.url}</loc>" not in body
+
+
+def test_a_space_lists_its_children_in_the_same_number_of_queries_whatever_their_number(space, own_member_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = space.organisation.space_page.url
+    own_member_client.get(url)  # warm the caches the first request fills (site root paths, content types)
+    with CaptureQueriesContext(connection) as few:
+        own_member_client.get(url)
+    for n in range(4):
+        make_resource(space.organisation, visibility=("public", "network", "organisation")[n % 3], title=f"Fiche {n}")
+    with CaptureQueriesContext(connection) as more:
+        html = html_of(own_member_client, url)
+
+    assert "Fiche 3" in html
+    assert len(more) == len(few)
