@@ -3,8 +3,10 @@
 A page of an organisation's space (`OrganisationOwnedPage` with a `visibility`) is seen by everyone (public), by
 network members (network) or by its organisation's members (organisation); a draft only by who edits in that
 space. Each page type registers `PageAction.VIEW_PAGE` for itself (see `register_page_type`), with the list form
-of the same rule. A document is served to the members of the organisation whose collection holds it, and to whoever
-may see a live page *of that organisation* using it: only its owner publishes it (see `cms/documents.py`).
+of the same rule; every other list of pages (a space's children, menus, the sitemap) goes through
+`pages_visible_to`, the same rules applied to any page queryset, and `VIEW_PAGE` on `Page` itself is that filter.
+A document is served to the members of the organisation whose collection holds it, and to whoever may see a live
+page *of that organisation* using it: only its owner publishes it (see `cms/documents.py`).
 Registered into the policy core by `CmsConfig.ready()`.
 """
 
@@ -13,8 +15,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 
 from network.orgs import policy
 from network.orgs.policy import Action, Actor
@@ -90,6 +94,49 @@ def visible_pages(user: Actor, model: type[Page]) -> QuerySet[Any]:
     return policy.visible(user, PageAction.VIEW_PAGE, model)
 
 
+def page_types() -> list[type[Page]]:
+    """The page types that decide who sees them (each registered `VIEW_PAGE` for itself with `register_page_type`)."""
+    return [
+        rule.subject
+        for rule in policy.rules()
+        if rule.action == PageAction.VIEW_PAGE
+        and isinstance(rule.subject, type)
+        and issubclass(rule.subject, Page)
+        and rule.subject is not Page
+    ]
+
+
+def pages_visible_to(user: Actor, queryset: PageQuerySet) -> PageQuerySet:
+    """The pages of `queryset` (of any page model) that `user` may find in a list: live, under no Wagtail view
+    restriction, and, for a page type with a visibility, allowed by that type's own rule.
+
+    Wagtail's `.public()` alone knows only view restrictions, not our `visibility` field: a list built on it shows
+    visitors the titles of network-only pages. Two queries (Wagtail reads the view restrictions first, then one
+    query with a subquery per page type), whatever the number of pages.
+    """
+    listed = queryset.live().public()
+    decided = Q()
+    allowed = Q()
+    for model in page_types():
+        decided |= Q(content_type=ContentType.objects.get_for_model(model))
+        allowed |= Q(pk__in=visible_pages(user, model).values("pk"))
+    if not decided:
+        return listed
+    return listed.filter(~decided | allowed)
+
+
+def visible_site_pages(user: Actor) -> PageQuerySet:
+    """Any page, as every list of pages filters them: live, under no Wagtail view restriction, and for a page type
+    with a visibility, by that type's rule."""
+    return pages_visible_to(user, Page.objects.all())
+
+
+def may_view_page(user: Actor, page: Page) -> bool:
+    """Whether `user` may see `page`: the rule of its own type when the instance is specific, else the filter
+    (`pages_visible_to`) the lists use. The two agree on live pages (tests/orgs/test_rules_agree.py)."""
+    return policy.can(user, PageAction.VIEW_PAGE, page)
+
+
 def may_download_document(user: Actor, document: Any) -> bool:
     """Members of the organisation whose collection holds the document, and anyone who may see a live page of
     that same organisation using it (attachment, download block or rich-text link). A page of another
@@ -98,13 +145,15 @@ def may_download_document(user: Actor, document: Any) -> bool:
 
     if document_owner_ids(document) & policy.member_organisation_ids(user):
         return True
+    types = tuple(page_types())  # the page types that decide who sees them, not the generic page filter
     return any(
-        policy.rule_for(PageAction.VIEW_PAGE, page) is not None and policy.can(user, PageAction.VIEW_PAGE, page)
-        for page in owner_pages_using(document)
+        isinstance(page, types) and policy.can(user, PageAction.VIEW_PAGE, page) for page in owner_pages_using(document)
     )
 
 
 def register_rules() -> None:
     from wagtail.documents import get_document_model
 
+    # Any page, specific or not: the filter every list of pages uses (the page types register their own rules).
+    policy.register(PageAction.VIEW_PAGE, Page, lister=visible_site_pages, anonymous=True)
     policy.register(PageAction.DOWNLOAD_DOCUMENT, get_document_model(), check=may_download_document, anonymous=True)

@@ -6,12 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.sitemap import sitemap
 from network.accounts.views import admin_login, closed_screen
 from network.health import healthz
 from network.resources.views import serve_document, serve_media
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # The pages an anonymous visitor may open, in every language (never a network-only one: see cms/sitemap.py).
+    path("sitemap.xml", sitemap, name="sitemap"),
     # Wagtail's own login would sign people in with a password alone: send them to allauth (two-factor) instead.
     path("admin/login/", admin_login, name="admin_login"),
     # wagtail-localize's URLs are in the admin's, each behind the access policy (network/translation/wagtail_hooks.py)

@@ -1,6 +1,9 @@
-"""Template helpers for the Wagtail site: which organisation spaces to list, and the organisation behind a space.
+"""Template helpers for the Wagtail site: which pages and organisation spaces to list, the organisation behind a
+space, the library's address.
 
-Visibility is the access policy's (`VIEW_ORGANISATION`): a deactivated organisation's space is not listed.
+Every list of pages goes through the access policy (`cms.rules.pages_visible_to`), never Wagtail's `.public()`
+alone, which knows nothing of a page's visibility; organisations through `VIEW_ORGANISATION` (a deactivated
+organisation's space is not listed).
 """
 
 from __future__ import annotations
@@ -8,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from wagtail.models import Page
 
+from cms.rules import pages_visible_to
 from network.orgs import policy
 from network.orgs.models import Organisation
 from network.orgs.rules import OrganisationAction
@@ -17,16 +23,26 @@ from network.orgs.rules import OrganisationAction
 register = template.Library()
 
 
+def _user(context: dict[str, Any]) -> Any:
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+@register.simple_tag(takes_context=True)
+def visible_children(context: dict[str, Any], parent: Page) -> QuerySet[Page]:
+    """The children of `parent` the visitor may see (the access policy), in the tree's order. Two queries."""
+    return pages_visible_to(_user(context), parent.get_children())
+
+
 @register.simple_tag(takes_context=True)
 def organisation_spaces(context: dict[str, Any], index_page: Page) -> list[dict[str, Any]]:
-    """Active organisations whose space is a live, public child of `index_page`, by name, with that page.
+    """Active organisations whose space is a child of `index_page` the visitor may see, by name, with that page.
 
     Matched on the translation key, so a translated index lists its own (translated) space pages.
     Three queries whatever the number of organisations.
     """
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    spaces = {page.translation_key: page for page in Page.objects.child_of(index_page).live().public()}
+    user = _user(context)
+    spaces = {page.translation_key: page for page in pages_visible_to(user, Page.objects.child_of(index_page))}
     organisations = (
         policy.visible(user, OrganisationAction.VIEW_ORGANISATION)
         .filter(is_active=True, space_page__translation_key__in=list(spaces))
@@ -42,8 +58,7 @@ def organisation_spaces(context: dict[str, Any], index_page: Page) -> list[dict[
 @register.simple_tag(takes_context=True)
 def space_organisation(context: dict[str, Any], space_page: Page) -> Organisation | None:
     """The organisation that owns this space, if the visitor may see it (None for a deactivated one)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
+    user = _user(context)
     return (
         policy.visible(user, OrganisationAction.VIEW_ORGANISATION)
         .filter(space_page__translation_key=space_page.translation_key, is_active=True)
@@ -55,7 +70,8 @@ def space_organisation(context: dict[str, Any], space_page: Page) -> Organisatio
 def library_url() -> str:
     """The library's address in the active language (its translation or alias), else the default language's.
 
-    Cached for five minutes per language: the navigation shows it on every page.
+    Cached for five minutes per language, the same for everyone: the navigation shows it on every page, so
+    only a library an anonymous visitor may open is offered.
     """
     from django.core.cache import cache
     from django.utils.translation import get_language
@@ -67,7 +83,7 @@ def library_url() -> str:
     key = f"passerelle:library-url:{language}"
     url = cache.get(key)
     if url is None:
-        libraries = LibraryIndexPage.objects.live()
+        libraries = pages_visible_to(AnonymousUser(), LibraryIndexPage.objects.all())
         page = libraries.filter(locale=Locale.get_active()).first() or libraries.first()
         url = page.url if page is not None else ""
         cache.set(key, url, 300)

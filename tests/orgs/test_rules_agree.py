@@ -94,3 +94,27 @@ def test_can_holds_exactly_for_what_visible_lists_for_every_actor_and_dual_rule(
     assert not mismatches, "\n".join(mismatches)
     one_sided = [f"{rule.action} on {rule.subject}" for rule, counts in decided.items() if not all(counts.values())]
     assert not one_sided, f"rules the scenario never allows or never refuses: {one_sided}"
+
+
+@pytest.mark.django_db
+def test_the_filter_of_every_page_list_agrees_with_each_page_types_own_rule():
+    """`VIEW_PAGE` on any page (the filter a space's children, menus and the sitemap use) lists a live page of a
+    type with a visibility exactly when that type's own yes/no allows it, for every actor."""
+    from wagtail.models import Page
+
+    from cms.rules import PageAction
+
+    scenario = build_scenario()
+    _enrich(scenario)
+    pages = list(Page.objects.live().specific())
+    mismatches: list[str] = []
+
+    for actor, user in scenario.users.items():
+        policy.forget(user)
+        listed = set(policy.visible(user, PageAction.VIEW_PAGE, Page).values_list("pk", flat=True))
+        for page in pages:
+            allowed = policy.can(user, PageAction.VIEW_PAGE, page)  # the page's own type's rule when it has one
+            if allowed != (page.pk in listed):
+                mismatches.append(f"{actor}: {type(page).__name__} {page.title!r}: can={allowed}")
+
+    assert not mismatches, "\n".join(mismatches)

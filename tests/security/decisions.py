@@ -373,6 +373,13 @@ DECISIONS: dict[str, Decision] = {
     ),
     # --- public pages and machine-readable directory ------------------------------------------------------------
     "healthz": Decision(get=PUBLIC, personal_data=False),
+    "sitemap": Decision(
+        get=PUBLIC,
+        personal_data=False,
+        hidden=lambda s: a_internal_resource(s).url,
+        hidden_from=ACTORS,
+        why="the pages an anonymous visitor may open, the same for everyone: never A's own-organisation resource",
+    ),
     "hsds:root": Decision(get=PUBLIC, personal_data=False),
     "hsds:services": Decision(get=PUBLIC, personal_data=False),
     "hsds:service": Decision(get=PUBLIC, personal_data=False, kwargs=lambda s: {"pk": s.a_service.pk}),
