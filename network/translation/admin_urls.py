@@ -18,6 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -26,9 +27,11 @@ from wagtail.models import Page
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from network.orgs import policy
 from network.translation.rules import TranslationAction
+from network.translation.services import translation_sync
 
 View = Callable[..., HttpResponse]
 Guard = Callable[[HttpRequest, dict[str, Any]], None]  # raises Http404 when the user may not go on
@@ -173,7 +176,23 @@ class ScopedSnippetViewSet(SnippetViewSet):
         return instances.filter(pk__in=allowed)
 
 
+class DraftKeepingUpdateTranslationsView(UpdateTranslationsView):
+    """wagtail-localize's "Sync translated pages", whose "publish" box would publish every enabled translation,
+    untranslated drafts included (the source text under another language's address). Here "publish" republishes
+    only the translations already live, through `translation_sync`; the others stay drafts until translated."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not form.cleaned_data.get("publish_translations"):
+            return super().form_valid(form)
+        form.cleaned_data["publish_translations"] = False  # wagtail-localize's own loop publishes nothing
+        with transaction.atomic():
+            response = super().form_valid(form)
+            translation_sync(instance=self.object.get_source_instance(), acting_user=self.request.user, publish=True)
+        return response
+
+
 REPLACEMENTS: dict[str, View] = {
+    "wagtail_localize:update_translations": DraftKeepingUpdateTranslationsView.as_view(),
     "wagtail_localize:translations_report": ScopedTranslationsReportView.as_view(),
     "wagtail_localize:translations_report_results": ScopedTranslationsReportView.as_view(results_only=True),
     "wagtail_localize:snippets_api_listing": ScopedSnippetViewSet.as_view({"get": "list"}),

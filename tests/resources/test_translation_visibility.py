@@ -175,3 +175,33 @@ def test_sync_does_not_publish_a_translation_nobody_published(lotus):
     assert targets["ru"].live  # translated and published: kept up to date
     assert not targets["ar"].live  # never translated: still a draft
     assert services.translation_state(arabic).translated_strings == 0
+
+
+def test_the_admin_sync_screen_publishes_only_translations_already_live(
+    client, signed_in, lotus, django_capture_on_commit_callbacks
+):
+    # Given a resource with a Russian translation, translated and published, and an Arabic one never translated
+    from django.urls import reverse
+    from wagtail_localize.models import TranslationSource
+
+    page = library.make_resource(lotus, visibility=Visibility.PUBLIC, title="Guide des droits")
+    [russian] = services.translation_submit(instance=page, locales=["ru"])
+    services.translation_submit(instance=page, locales=["ar"])
+    services.translation_fill(translation=russian, strings={"Guide des droits": "Руководство по правам"})
+    source = TranslationSource.objects.get_for_instance(page)
+    signed_in(factories.member(lotus, Role.STAFF))
+
+    # When an editor syncs the translations from wagtail-localize's screen with "publish" ticked
+    with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes after commit
+        response = client.post(
+            reverse("wagtail_localize:update_translations", args=[source.pk]), {"publish_translations": "on"}
+        )
+
+    # Then the Russian copy stays live, and the Arabic one stays a draft (it would carry the French text)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    targets = {
+        code: ResourcePage.objects.get(translation_key=page.translation_key, locale__language_code=code)
+        for code in ("ru", "ar")
+    }
+    assert targets["ru"].live
+    assert not targets["ar"].live
