@@ -7,8 +7,10 @@ the library index lists them across organisations. Who may *see* a resource is d
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -182,7 +184,10 @@ class ResourcePage(OrganisationOwnedPage, Page):
         blank=True,
         related_name="authored_resources",
         verbose_name=_("co-authoring organisations"),
-        help_text=_("Other organisations that wrote this resource with yours."),
+        help_text=_(
+            "Other organisations that wrote this resource with yours. Each one is named only once its "
+            "coordinators confirm."
+        ),
     )
     licence = models.CharField(_("licence"), max_length=32, choices=Licence.choices, default=Licence.CC_BY)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
@@ -311,3 +316,57 @@ class ResourceDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} {self.day}: {self.views} views, {self.downloads} downloads"
+
+
+class CoAuthorshipStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class ResourceCoAuthorship(models.Model):
+    """An organisation's answer to being named as a co-author of a resource.
+
+    Keyed by the resource's translation key, so one answer holds for every translation (the co-authors are a
+    synchronised field). An organisation listed on a page without a confirmed answer here is only "invited": the
+    page, the API and the library's filters name confirmed co-authors only (`confirmed_coauthor_links`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    translation_key = models.UUIDField(_("resource"), db_index=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="resource_coauthorships"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CoAuthorshipStatus.choices, default=CoAuthorshipStatus.INVITED
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("co-authorship of a resource")
+        verbose_name_plural = _("co-authorships of resources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_key", "organisation"], name="coauthorship_one_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=CoAuthorshipStatus.values), name="coauthorship_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.translation_key} ({self.status})"
+
+
+def confirmed_coauthor_links() -> models.QuerySet[Any]:
+    """The page ↔ co-author links whose organisation confirmed it co-wrote the resource (any translation)."""
+    confirmed = ResourceCoAuthorship.objects.filter(
+        translation_key=models.OuterRef("resourcepage__translation_key"),
+        organisation_id=models.OuterRef("organisation_id"),
+        status=CoAuthorshipStatus.CONFIRMED,
+    )
+    return ResourcePage.authoring_organisations.through.objects.filter(models.Exists(confirmed))
