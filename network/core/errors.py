@@ -18,4 +18,4 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         response = JsonResponse({"detail": "Not found."}, status=404)
         response["Cache-Control"] = "no-store"
         return response
-    return page_not_found(request, exception)  # type: ignore[arg-type]
+    return page_not_found(request, exception)

@@ -134,6 +134,7 @@ def test_inviting_side_sees_invited_organisations_and_others_do_not(client, sign
     page = client.get(CALENDAR).content.decode()
     assert "Invited, not yet confirmed" in page
     assert "Collectif Etoile" in page
+    assert f'href="{INVITATIONS}"' not in page  # a peer answers for no organisation
 
     signed_in(factories.member(factories.organisation(name="Bystander"), Role.STAFF))
     page = client.get(CALENDAR).content.decode()
@@ -159,6 +160,7 @@ def test_coordinator_answers_from_the_invitations_page(client, signed_in, networ
     participation = _participation(opportunity, network["etoile"])
 
     signed_in(network["etoile_coordinator"])
+    assert f'href="{INVITATIONS}"' in client.get(CALENDAR).content.decode()  # the way there, for coordinators
     page = client.get(INVITATIONS)
     assert page.status_code == 200
     assert "Senate hearing" in page.content.decode()
