@@ -23,13 +23,14 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.models import OrganisationOwnedPage
+from network.core.stream import CheckedStreamField
 
 
 class MessageStatus(models.TextChoices):
@@ -236,7 +237,7 @@ class AdvocacyPage(OrganisationOwnedPage, Page):
         _("kind"), max_length=16, choices=AdvocacyPageKind.choices, default=AdvocacyPageKind.CAMPAIGN
     )
     intro = models.TextField(_("introduction"), blank=True, max_length=800)
-    body = StreamField(AdvocacyBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
+    body = CheckedStreamField(AdvocacyBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
     themes = ParentalManyToManyField(
         "themes.Theme", blank=True, related_name="advocacy_pages", verbose_name=_("themes")
     )

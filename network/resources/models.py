@@ -22,12 +22,13 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.models import OrganisationOwnedPage
+from network.core.stream import CheckedStreamField
 
 
 class ResourceKind(models.TextChoices):
@@ -193,7 +194,7 @@ class ResourcePage(OrganisationOwnedPage, Page):
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     summary = models.TextField(_("summary"), max_length=600)
-    body = StreamField(ResourceBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
+    body = CheckedStreamField(ResourceBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
     visibility = models.CharField(
         _("visibility"),
         max_length=16,
