@@ -3,11 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
 from cms.forms import OrganisationPageForm
+from network.core.stream import CheckedStreamField
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -20,7 +21,7 @@ class HomePage(Page):
     """The public home of the network."""
 
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+    body = CheckedStreamField(BodyBlock(), blank=True, use_json_field=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     subpage_types = ["cms.StandardPage", "cms.SpacesIndexPage", "resources.LibraryIndexPage"]
@@ -32,7 +33,7 @@ class HomePage(Page):
 
 class StandardPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+    body = CheckedStreamField(BodyBlock(), blank=True, use_json_field=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     subpage_types = ["cms.StandardPage"]

@@ -55,3 +55,6 @@ if settings.DEBUG:
 
 # The public directory in Open Referral HSDS 3.0, outside the language prefix (machine-readable, one address).
 urlpatterns += [path("hsds/", include("network.directory.hsds_urls"))]
+
+# A path no route matches answers JSON under /api/ (like the API's own 404s), the site's page elsewhere.
+handler404 = "network.core.errors.not_found"

@@ -194,5 +194,7 @@ def register_opportunity_log_actions(actions: Any) -> None:
         ("advocacy.opportunity.create", _("Add advocacy opportunity")),
         ("advocacy.opportunity.update", _("Change advocacy opportunity")),
         ("advocacy.opportunity.delete", _("Delete advocacy opportunity")),
+        ("advocacy.opportunity.participation_confirm", _("Confirm taking part in an advocacy opportunity")),
+        ("advocacy.opportunity.participation_decline", _("Decline taking part in an advocacy opportunity")),
     ):
         actions.register_action(action, label, label)

@@ -41,9 +41,8 @@ from network.core.service_errors import service_error_text
 from network.orgs import policy
 from network.orgs.api import ERROR_400, ERROR_403, ERROR_404, ErrorSerializer
 from network.orgs.models import Organisation
-from network.orgs.rules import OrganisationAction
 
-from . import services
+from . import selectors, services
 from .models import AdvocacyOpportunity, KeyMessage, MessageStatus, OpportunityLevel
 from .serializers import EndorsementRequestSerializer, KeyMessageSerializer, OpportunitySerializer
 
@@ -236,14 +235,11 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self) -> QuerySet[AdvocacyOpportunity]:
         user = self.request.user
         messages = policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE).order_by("statement")
-        organisations = (
-            policy.visible(user, OrganisationAction.VIEW_ORGANISATION).filter(is_active=True).order_by("name")
-        )
         return (
             policy.visible(user, AdvocacyAction.VIEW_OPPORTUNITY)
             .prefetch_related(
                 Prefetch("key_messages", queryset=messages, to_attr="visible_key_messages"),
-                Prefetch("organisations", queryset=organisations, to_attr="visible_organisations"),
+                selectors.participating_organisations(user),  # confirmed ones only: naming needs consent
             )
             .order_by("starts_at", "pk")
         )

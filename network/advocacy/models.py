@@ -23,13 +23,14 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.models import OrganisationOwnedPage
+from network.core.stream import CheckedStreamField
 
 
 class MessageStatus(models.TextChoices):
@@ -236,7 +237,7 @@ class AdvocacyPage(OrganisationOwnedPage, Page):
         _("kind"), max_length=16, choices=AdvocacyPageKind.choices, default=AdvocacyPageKind.CAMPAIGN
     )
     intro = models.TextField(_("introduction"), blank=True, max_length=800)
-    body = StreamField(AdvocacyBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
+    body = CheckedStreamField(AdvocacyBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
     themes = ParentalManyToManyField(
         "themes.Theme", blank=True, related_name="advocacy_pages", verbose_name=_("themes")
     )
@@ -413,3 +414,48 @@ class AdvocacyOpportunity(ClusterableModel):
         super().clean()
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("The end cannot come before the start.")})
+
+
+class ParticipationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class OpportunityParticipation(models.Model):
+    """An organisation's answer to being named as taking part in an opportunity.
+
+    Naming an organisation is its own decision: an opportunity lists it publicly only once one of its
+    coordinators confirms (until then it is "invited", shown to those who manage the opportunity only).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    opportunity = models.ForeignKey(AdvocacyOpportunity, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="opportunity_participations"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ParticipationStatus.choices, default=ParticipationStatus.INVITED
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at"]
+        verbose_name = _("participation in an opportunity")
+        verbose_name_plural = _("participations in opportunities")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "organisation"], name="participation_one_per_organisation"),
+            models.CheckConstraint(
+                condition=Q(status__in=ParticipationStatus.values), name="participation_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.opportunity_id} ({self.status})"

@@ -17,7 +17,15 @@ from network.orgs import policy
 from network.orgs.models import Organisation
 from network.orgs.policy import Action, Actor
 
-from .models import ENDORSABLE_STATUSES, AdvocacyOpportunity, AdvocacyPage, KeyMessage, MessageStatus
+from .models import (
+    ENDORSABLE_STATUSES,
+    AdvocacyOpportunity,
+    AdvocacyPage,
+    KeyMessage,
+    MessageStatus,
+    OpportunityParticipation,
+    ParticipationStatus,
+)
 
 
 class AdvocacyAction(Action):
@@ -32,6 +40,7 @@ class AdvocacyAction(Action):
     VIEW_OPPORTUNITY = "view_opportunity"
     ADD_OPPORTUNITY = "add_opportunity"  # no obj
     MANAGE_OPPORTUNITY = "manage_opportunity"
+    ANSWER_PARTICIPATION = "answer_participation"  # obj: an OpportunityParticipation
 
 
 @dataclass(frozen=True)
@@ -135,16 +144,37 @@ def contributes_somewhere(user: Actor, obj: Any = None) -> bool:
 
 def manageable_opportunities(user: Actor) -> QuerySet[AdvocacyOpportunity]:
     """All for network admins; otherwise those they created (while they still contribute for an organisation)
-    and those where an organisation they coordinate takes part. One query."""
+    and those where an organisation they coordinate confirmed it takes part (an invitation alone gives no say).
+    One query."""
     if policy.is_network_admin(user):
         return AdvocacyOpportunity.objects.all()
     if not policy.is_signed_in(user):
         return AdvocacyOpportunity.objects.none()
     coordinated = policy.organisation_ids_with(user, "endorse_positions")
-    condition = Q(organisations__in=coordinated) if coordinated else Q(pk__in=[])
+    condition = (
+        Q(
+            participations__organisation__in=coordinated,
+            participations__status=ParticipationStatus.CONFIRMED,
+        )
+        if coordinated
+        else Q(pk__in=[])
+    )
     if contributes_somewhere(user):
         condition |= Q(created_by=user)
     return AdvocacyOpportunity.objects.filter(pk__in=AdvocacyOpportunity.objects.filter(condition).values("pk"))
+
+
+def may_answer_participation(user: Actor, participation: OpportunityParticipation) -> bool:
+    """Only the named organisation's coordinators confirm or decline that it takes part: nobody else, not even
+    network administrators, names an organisation."""
+    return policy.has_organisation_permission(user, participation.organisation_id, "endorse_positions")
+
+
+def answerable_participations(user: Actor) -> QuerySet[OpportunityParticipation]:
+    """Only the named organisation's coordinators confirm or decline that it takes part: nobody else, not even
+    network administrators, names an organisation."""
+    coordinated = policy.organisation_ids_with(user, "endorse_positions")
+    return OpportunityParticipation.objects.filter(organisation_id__in=coordinated)
 
 
 def may_translate_key_message(user: Actor, message: KeyMessage) -> bool:
@@ -173,5 +203,11 @@ def register_rules() -> None:
     )
     register(A.ADD_OPPORTUNITY, None, check=contributes_somewhere, network_admins=True)
     register(A.MANAGE_OPPORTUNITY, AdvocacyOpportunity, lister=manageable_opportunities, network_admins=True)
+    register(
+        A.ANSWER_PARTICIPATION,
+        OpportunityParticipation,
+        check=may_answer_participation,
+        lister=answerable_participations,
+    )
     register(TranslationAction.TRANSLATE, KeyMessage, check=may_translate_key_message)
     register_page_type(AdvocacyPage, with_organisation_level=False)

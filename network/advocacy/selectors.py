@@ -24,7 +24,13 @@ from network.orgs.models import Organisation
 from network.orgs.policy import Actor
 from network.orgs.rules import OrganisationAction
 
-from .models import AdvocacyOpportunity, KeyMessage, key_message_link
+from .models import (
+    AdvocacyOpportunity,
+    KeyMessage,
+    OpportunityParticipation,
+    ParticipationStatus,
+    key_message_link,
+)
 
 
 @dataclass
@@ -34,6 +40,7 @@ class CalendarEntry:
     opportunity: AdvocacyOpportunity
     key_messages: list[KeyMessage] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
+    invited_organisations: list[Organisation] = field(default_factory=list)  # for those who manage it only
 
     @property
     def pk(self) -> UUID:
@@ -54,26 +61,45 @@ def upcoming_opportunities(
     return queryset.order_by("starts_at", "title")
 
 
+def participating_organisations(user: Actor) -> Prefetch[Any]:
+    """Prefetch of the organisations an opportunity names, as `visible_participations`: only those that
+    confirmed they take part (and this user may see). Invited or declined organisations are never named."""
+    organisations = policy.visible(user, OrganisationAction.VIEW_ORGANISATION).filter(is_active=True)
+    return Prefetch(
+        "participations",
+        queryset=OpportunityParticipation.objects.filter(
+            status=ParticipationStatus.CONFIRMED, organisation__in=organisations
+        )
+        .select_related("organisation")
+        .order_by("organisation__name"),
+        to_attr="visible_participations",
+    )
+
+
+def confirmed_organisations(opportunity: AdvocacyOpportunity) -> list[Organisation]:
+    """The organisations prefetched by `participating_organisations`."""
+    return [participation.organisation for participation in opportunity.visible_participations]
+
+
 def calendar_entries(
     user: Actor, opportunities: QuerySet[AdvocacyOpportunity], *, language: str | None = None
 ) -> list[CalendarEntry]:
-    """Each opportunity with what this user may see of its key messages and organisations, in 4 queries."""
+    """Each opportunity with what this user may see of its key messages and organisations (confirmed ones; the
+    invited ones too for those who manage it), in 6 queries."""
     messages = policy.visible(user, AdvocacyAction.VIEW_KEY_MESSAGE)
     opportunities = opportunities.prefetch_related(
         Prefetch("key_messages", queryset=messages.order_by("statement"), to_attr="visible_messages"),
-        Prefetch(
-            "organisations",
-            queryset=policy.visible(user, OrganisationAction.VIEW_ORGANISATION).filter(is_active=True).order_by("name"),
-            to_attr="visible_organisations",
-        ),
+        participating_organisations(user),
     )
     rows = list(opportunities)
     translated = _translations(user, rows, language or get_language())
+    invited = _invited_organisations(user, rows)
     entries = [
         CalendarEntry(
             opportunity=opportunity,
             key_messages=[translated.get(message.translation_key, message) for message in opportunity.visible_messages],
-            organisations=list(opportunity.visible_organisations),
+            organisations=confirmed_organisations(opportunity),
+            invited_organisations=invited.get(opportunity.pk, []),
         )
         for opportunity in rows
     ]
@@ -81,6 +107,25 @@ def calendar_entries(
         for message in entry.key_messages:
             message.link = key_message_link(message)
     return entries
+
+
+def _invited_organisations(user: Actor, opportunities: Sequence[Any]) -> dict[UUID, list[Organisation]]:
+    """Organisations invited but not (yet) confirmed, for the opportunities this user manages (the inviting
+    side): nobody else learns who was asked."""
+    if not opportunities or not policy.is_signed_in(user):
+        return {}
+    ids = [opportunity.pk for opportunity in opportunities]
+    managed = policy.visible(user, AdvocacyAction.MANAGE_OPPORTUNITY).filter(pk__in=ids).values("pk")
+    pending: dict[UUID, list[Organisation]] = {}
+    for participation in (
+        OpportunityParticipation.objects.filter(
+            opportunity_id__in=managed, status=ParticipationStatus.INVITED, organisation__is_active=True
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ):
+        pending.setdefault(participation.opportunity_id, []).append(participation.organisation)
+    return pending
 
 
 def _translations(user: Actor, opportunities: Sequence[Any], language: str) -> dict[UUID, KeyMessage]:

@@ -108,7 +108,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(choices=OpportunityLevel.choices, read_only=True)
     online_url = serializers.CharField(read_only=True)  # "" when there is none: not a uri format
     key_messages = serializers.SerializerMethodField()
-    organisations = OrganisationSummarySerializer(source="visible_organisations", many=True, read_only=True)
+    organisations = serializers.SerializerMethodField()
     calendar_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -133,6 +133,12 @@ class OpportunitySerializer(serializers.ModelSerializer):
     @extend_schema_field(KeyMessageSummarySerializer(many=True))
     def get_key_messages(self, opportunity: AdvocacyOpportunity) -> list[dict[str, Any]]:
         return [{"id": message.pk, "statement": message.statement} for message in opportunity.visible_key_messages]
+
+    @extend_schema_field(OrganisationSummarySerializer(many=True))
+    def get_organisations(self, opportunity: AdvocacyOpportunity) -> list[dict[str, Any]]:
+        """Organisations that confirmed they take part (an invited one is not named)."""
+        organisations = [participation.organisation for participation in opportunity.visible_participations]
+        return OrganisationSummarySerializer(organisations, many=True).data
 
     @extend_schema_field(
         {"type": "string", "nullable": True, "description": "Its entry in the public calendar (public ones only)."}

@@ -36,7 +36,15 @@ from network.outbox.services import outbox_enqueue
 from network.resources import rules as resource_rules
 from network.themes.models import Theme
 
-from .models import ENDORSABLE_STATUSES, AdvocacyOpportunity, Endorsement, KeyMessage, MessageStatus
+from .models import (
+    ENDORSABLE_STATUSES,
+    AdvocacyOpportunity,
+    Endorsement,
+    KeyMessage,
+    MessageStatus,
+    OpportunityParticipation,
+    ParticipationStatus,
+)
 
 TOPIC_MESSAGE_PROPOSED = "advocacy.message_proposed"
 
@@ -521,6 +529,48 @@ def _set_opportunity_relations(
             raise ValidationError({"organisations": _("Choose active organisations.")})
         opportunity.organisations.set(sorted(active))
     opportunity.save()  # ParentalManyToManyField: the relations are written when the cluster is saved
+    if organisations is not None:
+        _invite_participants(opportunity, acting_user)
+
+
+def _invite_participants(opportunity: AdvocacyOpportunity, acting_user: User) -> None:
+    """Each organisation listed is invited, never named: it takes part once its coordinators confirm. Where the
+    acting user coordinates it, saying so is their confirmation. An organisation taken off the list loses its
+    invitation (and its answer); one that declined stays declined."""
+    listed = set(opportunity.organisations.values_list("pk", flat=True))
+    OpportunityParticipation.objects.filter(opportunity=opportunity).exclude(organisation_id__in=listed).delete()
+    already = set(
+        OpportunityParticipation.objects.filter(opportunity=opportunity).values_list("organisation_id", flat=True)
+    )
+    now = timezone.now()
+    for organisation_id in sorted(listed - already):
+        participation = OpportunityParticipation(
+            opportunity=opportunity, organisation_id=organisation_id, invited_by=acting_user
+        )
+        if policy.can(acting_user, AdvocacyAction.ANSWER_PARTICIPATION, participation):
+            participation.status = ParticipationStatus.CONFIRMED
+            participation.answered_by, participation.answered_at = acting_user, now
+        participation.save()
+
+
+@transaction.atomic
+def participation_answer(
+    *, participation: OpportunityParticipation, confirm: bool, acting_user: User
+) -> OpportunityParticipation:
+    """The named organisation's coordinators confirm that it takes part (it is then listed wherever the
+    opportunity is shown) or decline (it is never listed). They may change their answer later."""
+    participation = OpportunityParticipation.objects.select_for_update().get(pk=participation.pk)
+    policy.require(acting_user, AdvocacyAction.ANSWER_PARTICIPATION, participation)
+    participation.status = ParticipationStatus.CONFIRMED if confirm else ParticipationStatus.DECLINED
+    participation.answered_by, participation.answered_at = acting_user, timezone.now()
+    participation.save(update_fields=["status", "answered_by", "answered_at"])
+    log(
+        instance=participation.opportunity,
+        action="advocacy.opportunity.participation_" + ("confirm" if confirm else "decline"),
+        user=acting_user,
+        data={"organisation": str(participation.organisation_id)},
+    )
+    return participation
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import messages
+from .views import invitations, messages
 
 app_name = "advocacy"
 
@@ -15,4 +15,15 @@ urlpatterns = [
     path("messages/<uuid:pk>/sign/", messages.message_sign, name="message_sign"),
     path("messages/<uuid:pk>/withdraw-signature/", messages.message_withdraw, name="message_withdraw"),
     path("messages/<uuid:pk>/<str:transition>/", messages.message_transition, name="message_transition"),
+    path("invitations/", invitations.invitation_list, name="invitations"),
+    path(
+        "invitations/participation/<uuid:pk>/<str:answer>/",
+        invitations.participation_answer,
+        name="participation_answer",
+    ),
+    path(
+        "invitations/co-authorship/<uuid:translation_key>/<uuid:organisation_id>/<str:answer>/",
+        invitations.coauthorship_answer,
+        name="coauthorship_answer",
+    ),
 ]

@@ -25,6 +25,7 @@ from network.advocacy.models import (
     MessageStatus,
     OpportunityLevel,
     PageVisibility,
+    ParticipationStatus,
     SignatureKind,
 )
 from network.demo.advocacy_messages import seed_demo_key_messages
@@ -184,6 +185,7 @@ def _opportunities() -> list[dict[str, Any]]:
             "place": "Marseille, Toulouse, Paris, Lyon",
             "level": OpportunityLevel.INTERNATIONAL,
             "organisations": ["collectif-etoile", "pairs-en-route", "lotus-outreach", "amaranthe"],
+            "confirmed_by": ["pairs-en-route", "lotus-outreach"],  # Amaranthe has not answered yet
             "themes": ["violence", "decriminalisation"],
         },
         {
@@ -210,6 +212,7 @@ def _opportunities() -> list[dict[str, Any]]:
             "place": "Assemblée nationale, Paris",
             "level": OpportunityLevel.NATIONAL,
             "organisations": ["droits-devant", "collectif-etoile"],
+            "confirmed_by": ["collectif-etoile"],
             "themes": ["decriminalisation", "legal"],
         },
         {
@@ -222,6 +225,7 @@ def _opportunities() -> list[dict[str, Any]]:
             "online_url": "https://conference.example.eu/",
             "level": OpportunityLevel.INTERNATIONAL,
             "organisations": ["amaranthe", "lotus-outreach"],
+            "declined_by": ["lotus-outreach"],
             "themes": ["migration-rights", "sexual-reproductive-health"],
         },
         {
@@ -234,6 +238,7 @@ def _opportunities() -> list[dict[str, Any]]:
             "level": OpportunityLevel.LOCAL,
             "is_public": False,
             "organisations": ["pairs-en-route"],
+            "confirmed_by": ["pairs-en-route"],  # a peer listed it: its coordinator confirms
             "themes": ["violence", "peer-work"],
         },
     ]
@@ -245,10 +250,20 @@ def _opportunity(spec: dict[str, Any]) -> int:
     if author is None or AdvocacyOpportunity.objects.filter(title=spec["title"]).exists():
         return 0
     organisations = list(Organisation.objects.filter(slug__in=spec.pop("organisations"), is_active=True))
+    answers = dict.fromkeys(spec.pop("confirmed_by", []), True) | dict.fromkeys(spec.pop("declined_by", []), False)
     messages = _messages(spec.pop("themes"), user=author)
-    advocacy_services.opportunity_create(
+    opportunity = advocacy_services.opportunity_create(
         acting_user=author, organisations=organisations, key_messages=messages[:3], **spec
     )
+    # Organisations are named only once their coordinators confirm; the others stay "invited" (or declined).
+    for participation in opportunity.participations.filter(
+        organisation__slug__in=answers, status=ParticipationStatus.INVITED
+    ).select_related("organisation"):
+        coordinator = _coordinator(participation.organisation)
+        if coordinator is not None:
+            advocacy_services.participation_answer(
+                participation=participation, confirm=answers[participation.organisation.slug], acting_user=coordinator
+            )
     return 1
 
 

@@ -17,6 +17,7 @@ from wagtail_localize.models import StringSegment
 
 from network.accounts.models import User
 from network.orgs.models import Organisation, Role
+from network.resources import services as resource_services
 from network.resources.models import (
     Audience,
     LibraryIndexPage,
@@ -231,6 +232,7 @@ RESOURCES: list[dict[str, Any]] = [
         "audience": Audience.ORGANISATIONS,
         "published_on": "2024-09-16",
         "authoring_organisations": ["pairs-en-route"],
+        "confirmed_co_authors": ["pairs-en-route"],  # the others stay "invited" (named nowhere yet)
         "programme_context": "Accueil de jour et maraudes, Paris, depuis 2022.",
         "body": [
             ("heading", "La pratique"),
@@ -798,6 +800,7 @@ RESOURCES: list[dict[str, Any]] = [
         "audience": Audience.HEALTH_PROFESSIONALS,
         "published_on": "2024-10-21",
         "authoring_organisations": ["lotus-outreach"],
+        "confirmed_co_authors": ["lotus-outreach"],  # the others stay "invited" (named nowhere yet)
         "body": [
             ("heading", "Organisation de la séance"),
             (
@@ -965,6 +968,7 @@ def seed_demo_resources() -> int:
             if page is None:
                 page = _create_resource(organisation, spec)
                 added += 1
+                _confirm_co_authors(page, spec)
             _translate_resource(page, spec)
     return added
 
@@ -1021,6 +1025,17 @@ def _create_resource(organisation: Organisation, spec: dict[str, Any]) -> Resour
     organisation.space_page.specific.add_child(instance=page)
     page.save_revision(user=author).publish(user=author, skip_permission_checks=True)
     return ResourcePage.objects.get(pk=page.pk)
+
+
+def _confirm_co_authors(page: ResourcePage, spec: dict[str, Any]) -> None:
+    """Co-authors are named only once they confirm: some demo ones did (through the service, by a coordinator of
+    their own); the others show as invited to the publishing organisation and on their coordinators' invitations."""
+    for organisation in Organisation.objects.filter(slug__in=spec.get("confirmed_co_authors", [])):
+        coordinator = _coordinator(organisation)
+        if coordinator is not None:
+            resource_services.coauthorship_answer(
+                translation_key=page.translation_key, organisation=organisation, confirm=True, acting_user=coordinator
+            )
 
 
 def _block(kind: str, value: Any) -> tuple[str, Any]:

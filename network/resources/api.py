@@ -31,7 +31,7 @@ from network.orgs.rules import OrganisationAction
 from network.resources import rules as resource_rules
 from network.themes.models import Theme
 
-from .models import ResourceAttachment, ResourceKind, ResourcePage
+from .models import ResourceAttachment, ResourceKind, ResourcePage, confirmed_coauthor_links
 from .serializers import ResourceDetailSerializer, ResourceRelations, ResourceSerializer
 
 LIST_COLUMNS = (
@@ -59,7 +59,8 @@ def resource_relations(user: Any, pages: Iterable[ResourcePage]) -> ResourceRela
         relations.themes.setdefault(page_id, []).append(themes[theme_id])
 
     co_authors = (
-        ResourcePage.authoring_organisations.through.objects.filter(
+        confirmed_coauthor_links()  # an organisation is named a co-author only once it confirmed
+        .filter(
             resourcepage_id__in=ids,
             organisation_id__in=policy.visible(user, OrganisationAction.VIEW_ORGANISATION).values("pk"),
         )
@@ -132,7 +133,7 @@ class ResourceFilter(django_filters.FilterSet):
         except ValueError:
             organisations = Organisation.objects.filter(slug=value)
         ids = organisations.values("pk")
-        co_authored = ResourcePage.authoring_organisations.through.objects.filter(organisation_id__in=ids)
+        co_authored = confirmed_coauthor_links().filter(organisation_id__in=ids)
         return queryset.filter(Q(organisation_id__in=ids) | Q(id__in=co_authored.values("resourcepage_id")))
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -7,8 +7,10 @@ the library index lists them across organisations. Who may *see* a resource is d
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -20,12 +22,13 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.models import OrganisationOwnedPage
+from network.core.stream import CheckedStreamField
 
 
 class ResourceKind(models.TextChoices):
@@ -182,13 +185,16 @@ class ResourcePage(OrganisationOwnedPage, Page):
         blank=True,
         related_name="authored_resources",
         verbose_name=_("co-authoring organisations"),
-        help_text=_("Other organisations that wrote this resource with yours."),
+        help_text=_(
+            "Other organisations that wrote this resource with yours. Each one is named only once its "
+            "coordinators confirm."
+        ),
     )
     licence = models.CharField(_("licence"), max_length=32, choices=Licence.choices, default=Licence.CC_BY)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     summary = models.TextField(_("summary"), max_length=600)
-    body = StreamField(ResourceBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
+    body = CheckedStreamField(ResourceBodyBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
     visibility = models.CharField(
         _("visibility"),
         max_length=16,
@@ -311,3 +317,57 @@ class ResourceDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} {self.day}: {self.views} views, {self.downloads} downloads"
+
+
+class CoAuthorshipStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class ResourceCoAuthorship(models.Model):
+    """An organisation's answer to being named as a co-author of a resource.
+
+    Keyed by the resource's translation key, so one answer holds for every translation (the co-authors are a
+    synchronised field). An organisation listed on a page without a confirmed answer here is only "invited": the
+    page, the API and the library's filters name confirmed co-authors only (`confirmed_coauthor_links`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    translation_key = models.UUIDField(_("resource"), db_index=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="resource_coauthorships"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CoAuthorshipStatus.choices, default=CoAuthorshipStatus.INVITED
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("co-authorship of a resource")
+        verbose_name_plural = _("co-authorships of resources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_key", "organisation"], name="coauthorship_one_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=CoAuthorshipStatus.values), name="coauthorship_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.translation_key} ({self.status})"
+
+
+def confirmed_coauthor_links() -> models.QuerySet[Any]:
+    """The page ↔ co-author links whose organisation confirmed it co-wrote the resource (any translation)."""
+    confirmed = ResourceCoAuthorship.objects.filter(
+        translation_key=models.OuterRef("resourcepage__translation_key"),
+        organisation_id=models.OuterRef("organisation_id"),
+        status=CoAuthorshipStatus.CONFIRMED,
+    )
+    return ResourcePage.authoring_organisations.through.objects.filter(models.Exists(confirmed))

@@ -23,7 +23,7 @@ from wagtail.models import Locale
 from network.orgs import policy
 from network.orgs.languages import language_name
 from network.resources import rules as resource_rules
-from network.resources.models import ResourceKind, ResourcePage
+from network.resources.models import ResourceKind, ResourcePage, confirmed_coauthor_links
 from network.themes.models import Theme
 
 LIBRARY_PAGE_SIZE = 25
@@ -143,9 +143,7 @@ def filter_resources(
         resources = resources.filter(pk__in=tagged)
     if filters.get("organisation"):
         slug = filters["organisation"]
-        co_authored = ResourcePage.authoring_organisations.through.objects.filter(organisation__slug=slug).values(
-            "resourcepage_id"
-        )
+        co_authored = confirmed_coauthor_links().filter(organisation__slug=slug).values("resourcepage_id")
         resources = resources.filter(Q(organisation__slug=slug) | Q(pk__in=co_authored))
     if filters.get("country"):
         resources = resources.filter(country=filters["country"])

@@ -1,4 +1,4 @@
-"""Library services: anonymous usage counters, and which page a document download belongs to.
+"""Library services: anonymous usage counters, which page a document download belongs to, and co-authors' answers.
 
 The counters say how much a resource is used, never by whom: one row per page and day with two integers, no user,
 no address, no session, no referrer.
@@ -7,18 +7,25 @@ no address, no session, no referrer.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from cms.documents import owner_pages_using
 from cms.rules import PageAction
+from network.accounts.models import User
 from network.orgs import policy
+from network.orgs.models import Organisation
 from network.orgs.policy import Actor
-from network.resources.models import ResourceDailyCount, ResourcePage
+from network.resources.models import CoAuthorshipStatus, ResourceCoAuthorship, ResourceDailyCount, ResourcePage
+from network.resources.rules import ResourceAction
 
 _ATTEMPTS = 3
 
@@ -82,3 +89,40 @@ def download_page_for(user: Actor, document: Any) -> ResourcePage | None:
         if page.locale.language_code.lower() == language:
             return page
     return visible[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Co-authoring organisations: named only with their consent
+
+
+class NotACoAuthor(ValidationError):
+    """The organisation is not listed among the resource's co-authors: there is nothing to answer."""
+
+
+@transaction.atomic
+def coauthorship_answer(
+    *, translation_key: uuid.UUID, organisation: Organisation, confirm: bool, acting_user: User
+) -> ResourceCoAuthorship:
+    """The listed organisation's coordinators confirm that it co-wrote the resource (it is then named on every
+    translation, in the API and the library's filters) or decline (it is never named). One answer holds for all
+    translations; it can be changed later."""
+    if not ResourcePage.authoring_organisations.through.objects.filter(
+        resourcepage__translation_key=translation_key, organisation=organisation
+    ).exists():
+        raise NotACoAuthor(_("This organisation is not listed as a co-author of this resource."))
+    coauthorship, _created = ResourceCoAuthorship.objects.select_for_update().get_or_create(
+        translation_key=translation_key, organisation=organisation
+    )
+    policy.require(acting_user, ResourceAction.ANSWER_COAUTHORSHIP, coauthorship)
+    coauthorship.status = CoAuthorshipStatus.CONFIRMED if confirm else CoAuthorshipStatus.DECLINED
+    coauthorship.answered_by, coauthorship.answered_at = acting_user, timezone.now()
+    coauthorship.save(update_fields=["status", "answered_by", "answered_at"])
+    page = ResourcePage.objects.filter(translation_key=translation_key).order_by("pk").first()
+    if page is not None:
+        log(
+            instance=page,
+            action="resources.coauthorship_" + ("confirm" if confirm else "decline"),
+            user=acting_user,
+            data={"organisation": str(organisation.pk)},
+        )
+    return coauthorship

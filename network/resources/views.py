@@ -19,7 +19,7 @@ from wagtail.documents.views import serve as wagtail_document_serve
 from network.orgs import policy
 from network.orgs.languages import language_name
 from network.resources import rules as resource_rules
-from network.resources.models import ResourcePage
+from network.resources.models import CoAuthorshipStatus, ResourceCoAuthorship, ResourcePage
 from network.resources.rules import ResourceAction
 from network.resources.services import resource_counts
 
@@ -61,9 +61,17 @@ def resource_page_context(page: ResourcePage, request: HttpRequest) -> dict[str,
         .order_by("locale__language_code")
     ]
     organisation = page.organisation
+    listed = list(page.authoring_organisations.order_by("name"))
+    answers = dict(
+        ResourceCoAuthorship.objects.filter(
+            translation_key=page.translation_key, organisation__in=[org.pk for org in listed]
+        ).values_list("organisation_id", "status")
+    )
     context: dict[str, Any] = {
         "organisation": organisation,
-        "co_authors": [org.name for org in page.authoring_organisations.order_by("name")],
+        # Named only once they confirmed; the pending ones only to those who write for the inviting organisation.
+        "co_authors": [org.name for org in listed if answers.get(org.pk) == CoAuthorshipStatus.CONFIRMED],
+        "invited_co_authors": [],
         "themes": list(page.themes.order_by("sort_order", "slug")),
         "attachments": list(page.attachments.select_related("document").order_by("sort_order")),
         "content_language": content_language,
@@ -76,6 +84,9 @@ def resource_page_context(page: ResourcePage, request: HttpRequest) -> dict[str,
     }
     if organisation is not None and policy.can(user, ResourceAction.DRAFT_RESOURCES, organisation):
         context["counts"] = resource_counts(page)
+        context["invited_co_authors"] = [
+            org.name for org in listed if answers.get(org.pk, CoAuthorshipStatus.INVITED) == CoAuthorshipStatus.INVITED
+        ]
     return context
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from cms.rules import PageAction
@@ -23,3 +24,12 @@ def serve_document_only_to_allowed_visitors(document: Any, request: HttpRequest)
     page = download_page_for(request.user, document)
     if page is not None:
         resource_count_download(page)
+
+
+@hooks.register("register_log_actions")
+def register_coauthorship_log_actions(actions: Any) -> None:
+    for action, label in (
+        ("resources.coauthorship_confirm", _("Confirm co-authoring a resource")),
+        ("resources.coauthorship_decline", _("Decline co-authoring a resource")),
+    ):
+        actions.register_action(action, label, label)

@@ -246,6 +246,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no email hash sent to a third party from
 # Wagtail 8.0.1's autosave can race with "Publish" on a new page (two posts, the second fails on the slug):
 # off until fixed upstream; editors save drafts explicitly.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# Draftail, with malformed submitted content refused as a form error rather than a server error.
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "network.core.rich_text.CheckedDraftailRichTextArea"}}
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False  # moderation mail goes to the organisation's own moderators
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"

@@ -10,7 +10,13 @@ import pytest
 from django.utils import timezone
 
 from network.advocacy import services
-from network.advocacy.models import AdvocacyOpportunity, Endorsement, MessageStatus
+from network.advocacy.models import (
+    AdvocacyOpportunity,
+    Endorsement,
+    MessageStatus,
+    OpportunityParticipation,
+    ParticipationStatus,
+)
 from network.orgs.models import Role
 from tests import factories
 from tests.advocacy.factories import advocacy_urls, endorse, make_key_message
@@ -222,6 +228,10 @@ def test_opportunities_list_what_the_visitor_may_see_with_visible_messages_only(
     public.key_messages.set([network["messages"][MessageStatus.ADOPTED], network["messages"][MessageStatus.DRAFT]])
     public.organisations.set([network["signing"]])
     public.save()  # parental relations are written when the cluster is saved
+    # Named only once the organisation confirmed it takes part (see test_participation).
+    OpportunityParticipation.objects.create(
+        opportunity=public, organisation=network["signing"], status=ParticipationStatus.CONFIRMED
+    )
     AdvocacyOpportunity.objects.create(title="Réunion interne", starts_at=starts, level="local", is_public=False)
 
     anonymous = client.get(OPPORTUNITIES)

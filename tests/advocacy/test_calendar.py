@@ -12,7 +12,7 @@ from icalendar import Calendar
 from wagtail.models import ModelLogEntry
 
 from network.advocacy import services
-from network.advocacy.models import AdvocacyOpportunity, MessageStatus
+from network.advocacy.models import AdvocacyOpportunity, MessageStatus, OpportunityParticipation, ParticipationStatus
 from network.orgs.models import Role
 from network.orgs.policy import AccessDenied
 from tests import factories
@@ -35,6 +35,15 @@ def _opportunity(by, **fields) -> AdvocacyOpportunity:
     values = {"title": "Opportunity", "starts_at": _days(10), "level": "national"}
     values.update(fields)
     return services.opportunity_create(acting_user=by, **values)
+
+
+def _confirm(opportunity: AdvocacyOpportunity, coordinator) -> None:
+    """The coordinator's organisation confirms it takes part (until then it is only invited)."""
+    for participation in OpportunityParticipation.objects.filter(
+        opportunity=opportunity, status=ParticipationStatus.INVITED
+    ):
+        if participation.organisation.memberships.filter(user=coordinator).exists():
+            services.participation_answer(participation=participation, confirm=True, acting_user=coordinator)
 
 
 def _feed(client, url: str = FEED) -> Calendar:
@@ -105,6 +114,7 @@ def test_opportunity_shows_date_place_level_deadline_organisations_and_visible_m
         key_messages=[adopted, draft],
         organisations=[lotus, etoile],
     )
+    _confirm(opportunity, network["etoile_coordinator"])  # Lotus's coordinator confirmed Lotus by listing it
 
     # when a visitor opens the calendar
     response = client.get(CALENDAR)
@@ -267,6 +277,7 @@ def test_volunteer_cannot_add_and_nobody_links_a_message_they_cannot_see(network
 
 def test_creator_and_participating_coordinators_manage_an_opportunity_and_others_do_not(network):
     opportunity = _opportunity(network["peer"], title="Hearing", organisations=[network["etoile"]])
+    _confirm(opportunity, network["etoile_coordinator"])  # an invitation alone gives no say: see test_participation
 
     services.opportunity_update(opportunity=opportunity, acting_user=network["peer"], place="Lyon")
     services.opportunity_update(opportunity=opportunity, acting_user=network["etoile_coordinator"], place="Lille")

@@ -265,7 +265,7 @@ def test_demo_advocacy_goes_through_the_workflow_and_adds_nothing_the_second_tim
     from django.core.management import call_command
     from wagtail.models import WorkflowState
 
-    from network.advocacy.models import AdvocacyOpportunity
+    from network.advocacy.models import AdvocacyOpportunity, OpportunityParticipation
     from network.demo.advocacy_pages import seed_demo_advocacy
 
     # given the demo network, which seeds the demo advocacy
@@ -299,4 +299,7 @@ def test_demo_advocacy_goes_through_the_workflow_and_adds_nothing_the_second_tim
     assert AdvocacyOpportunity.objects.exclude(deadline=None).exists()
     assert set(AdvocacyOpportunity.objects.values_list("level", flat=True)) == {"local", "national", "international"}
     assert all(opportunity.organisations.exists() for opportunity in AdvocacyOpportunity.objects.all())
+    # and organisations are named only with their consent: some confirmed, some still invited, one declined
+    answers = set(OpportunityParticipation.objects.values_list("status", flat=True))
+    assert answers == {"confirmed", "invited", "declined"}
     assert AdvocacyOpportunity.objects.filter(key_messages__isnull=False).exists()

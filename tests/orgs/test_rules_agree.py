@@ -9,6 +9,7 @@ actor) enriched with objects in every state, `can(user, action, obj)` must hold 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils import timezone
 from network.advocacy.models import AdvocacyOpportunity, MessageStatus
 from network.orgs import policy, services
 from network.orgs.models import Role
+from network.resources.models import ResourceCoAuthorship
 from tests import factories
 from tests.advocacy.factories import make_key_message
 from tests.advocacy.test_pages import make_page
@@ -48,6 +50,9 @@ def _enrich(scenario: Scenario) -> None:
     )
     decisions.a_members_only_opportunity(scenario)
     decisions.a_managed_opportunity(scenario)
+    decisions.a_invitation_to_take_part(scenario)
+    for organisation in (a, b):  # invitations to co-author, answered or not: only each side's coordinators answer
+        ResourceCoAuthorship.objects.create(translation_key=uuid.uuid4(), organisation=organisation)
 
 
 def _dual_rules() -> list[policy.Rule]:

@@ -180,3 +180,18 @@ def page_without(response, *texts: str) -> str:
     for text in texts:
         content = content.replace(text, "")
     return content
+
+
+def confirm_co_authors(page: ResourcePage) -> None:
+    """Each co-author listed on `page` confirms, through the service, by a coordinator of its own (co-authors are
+    named only once they confirm)."""
+    from network.resources import services as resource_services
+    from tests import factories
+
+    for organisation in page.authoring_organisations.all():
+        resource_services.coauthorship_answer(
+            translation_key=page.translation_key,
+            organisation=organisation,
+            confirm=True,
+            acting_user=factories.coordinator_of(organisation),
+        )

@@ -37,14 +37,17 @@ RESOURCES = "/api/v1/resources/"
 
 
 def resource(org, title: str = "", *, themes: tuple[str, ...] = (), co_authors: tuple = (), **fields) -> ResourcePage:
-    """A resource published (unless live=False) in the organisation's space; themes given by slug."""
-    return factories_library.make_resource(
+    """A resource published (unless live=False) in the organisation's space; themes given by slug; its co-authors
+    confirmed (see test_coauthor_consent for those that are not)."""
+    page = factories_library.make_resource(
         org,
         title=title or None,
         themes=list(Theme.objects.filter(slug__in=themes)),
         authoring_organisations=list(co_authors),
         **{"kind": ResourceKind.GUIDE, "visibility": Visibility.PUBLIC, **fields},
     )
+    factories_library.confirm_co_authors(page)
+    return page
 
 
 def translate(page: ResourcePage, language: str, title: str, *, live: bool = True, **fields) -> ResourcePage:

@@ -8,7 +8,7 @@ from django.test import override_settings
 from wagtail.models import Locale, Site
 
 from network.demo.resources import RESOURCES, seed_demo_resources
-from network.resources.models import LibraryIndexPage, ResourceKind, ResourcePage, Visibility
+from network.resources.models import LibraryIndexPage, ResourceCoAuthorship, ResourceKind, ResourcePage, Visibility
 from network.translation import services as translation_services
 from tests import factories
 
@@ -37,7 +37,7 @@ def demo(django_db_setup, django_db_blocker, demo_media):
         transaction.set_autocommit(False)
         try:
             for slug, name in DEMO_ORGANISATIONS.items():
-                factories.organisation(slug=slug, name=name)
+                factories.coordinator_of(factories.organisation(slug=slug, name=name))  # who confirms co-authoring
             added = seed_demo_resources()
             again = seed_demo_resources()
             yield added, again
@@ -70,6 +70,18 @@ def test_demo_covers_every_visibility_and_kind_from_several_organisations(demo):
     assert all(page.themes.count() >= 1 for page in french)
     assert french.filter(attachments__isnull=False).distinct().count() >= 5
     assert all(page.live and page.summary and page.body for page in french)
+
+
+def test_demo_co_authors_show_both_a_confirmed_and_an_invited_one(demo):
+    listed = {
+        (page.translation_key, organisation.pk)
+        for page in ResourcePage.objects.filter(locale__language_code="fr", authoring_organisations__isnull=False)
+        for organisation in page.authoring_organisations.all()
+    }
+    confirmed = set(
+        ResourceCoAuthorship.objects.filter(status="confirmed").values_list("translation_key", "organisation_id")
+    )
+    assert confirmed and confirmed < listed  # the others are only invited: named nowhere yet
 
 
 def test_demo_documents_are_small_pdfs_in_the_owner_s_collection(demo, demo_media, settings):

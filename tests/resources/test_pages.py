@@ -55,6 +55,7 @@ def test_public_resource_page_shows_its_metadata_body_and_documents_to_anonymous
             ("lesson_learned", {"context": "Hiver", "what_happened": "Froid", "lesson": "Prévoir du thé"}),
         ],
     )
+    library.confirm_co_authors(page)  # named only once Étoile confirmed (see test_coauthor_consent)
     document = library.attach_document(page, title="Fiche mémo")
 
     # When an anonymous visitor opens it
@@ -269,7 +270,8 @@ def test_library_filters_by_kind_theme_organisation_country_with_counts(client, 
     library.make_resource(lotus, title="A", kind=ResourceKind.GUIDE, themes=[violence], country="FR")
     library.make_resource(lotus, title="B", kind=ResourceKind.TOOL, themes=[violence, hiv], country="BE")
     library.make_resource(etoile, title="C", kind=ResourceKind.GUIDE, themes=[hiv], country="FR")
-    library.make_resource(etoile, title="D", kind=ResourceKind.REPORT, authoring_organisations=[lotus])
+    d = library.make_resource(etoile, title="D", kind=ResourceKind.REPORT, authoring_organisations=[lotus])
+    library.confirm_co_authors(d)
 
     def found(**params):
         html = client.get(index.url, params).content.decode()

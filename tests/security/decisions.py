@@ -180,15 +180,53 @@ def a_managed_opportunity(scenario: Scenario) -> Any:
 
     from network.advocacy import services as advocacy_services
 
-    return scenario.once(
-        "a_managed_opportunity",
-        lambda: advocacy_services.opportunity_create(
+    def make() -> Any:
+        opportunity = advocacy_services.opportunity_create(
             acting_user=scenario.users[PEER],
             organisations=[scenario.a],
             title="Alpha's committee hearing",
             starts_at=timezone.now() + datetime.timedelta(days=12),
             level="local",
             is_public=False,
+        )
+        # A takes part once its coordinator confirms (a peer's listing is only an invitation).
+        advocacy_services.participation_answer(
+            participation=opportunity.participations.get(organisation=scenario.a),
+            confirm=True,
+            acting_user=scenario.users[COORDINATOR],
+        )
+        return opportunity
+
+    return scenario.once("a_managed_opportunity", make)
+
+
+def a_invitation_to_take_part(scenario: Scenario) -> Any:
+    """C's coordinator lists A as taking part in C's opportunity: only A's coordinators answer."""
+    from django.utils import timezone
+
+    from network.advocacy import services as advocacy_services
+
+    def make() -> Any:
+        opportunity = advocacy_services.opportunity_create(
+            acting_user=scenario.users[OUTSIDER],
+            organisations=[scenario.a],
+            title="Charlie's round table",
+            starts_at=timezone.now() + datetime.timedelta(days=15),
+            level="local",
+        )
+        return opportunity.participations.get(organisation=scenario.a)
+
+    return scenario.once("a_invitation_to_take_part", make)
+
+
+def a_invitation_to_co_author(scenario: Scenario) -> Any:
+    """C publishes a resource listing A as co-author: only A's coordinators confirm or decline."""
+    from tests.resources.factories import make_resource
+
+    return scenario.once(
+        "a_invitation_to_co_author",
+        lambda: make_resource(
+            scenario.c, visibility="public", title="Charlie's co-written guide", authoring_organisations=[scenario.a]
         ),
     )
 
@@ -715,6 +753,32 @@ DECISIONS: dict[str, Decision] = {
         kwargs=_message,
         post=DRAFT_COORDINATOR_POST,
         post_data=lambda s: {"organisation": str(s.a.pk)},
+    ),
+    # --- invitations to be named: only the invited organisation's coordinators answer --------------------------
+    "advocacy:invitations": Decision(
+        get=PAGE_SIGNED_IN,
+        personal_data=False,
+        hidden=lambda s: (a_invitation_to_take_part(s), a_invitation_to_co_author(s))[0].opportunity.title,
+        hidden_from=(NETWORK_ADMIN, STAFF, PEER, VOLUNTEER, PARTNER, OUTSIDER),
+        why="each coordinator sees the invitations of their own organisations only",
+    ),
+    "advocacy:participation_answer": Decision(
+        get=PAGE_POST_ONLY,
+        personal_data=False,
+        kwargs=lambda s: {"pk": a_invitation_to_take_part(s).pk, "answer": "confirm"},
+        post=statuses(404, anonymous=LOGIN, coordinator=302),
+        why="naming A needs A's consent: its coordinators answer, nobody else (network admins included)",
+    ),
+    "advocacy:coauthorship_answer": Decision(
+        get=PAGE_POST_ONLY,
+        personal_data=False,
+        kwargs=lambda s: {
+            "translation_key": a_invitation_to_co_author(s).translation_key,
+            "organisation_id": s.a.pk,
+            "answer": "confirm",
+        },
+        post=statuses(404, anonymous=LOGIN, coordinator=302),
+        why="naming A as co-author needs A's consent: its coordinators answer, nobody else",
     ),
     "advocacy:message_transition": Decision(
         get=PAGE_POST_ONLY,

@@ -56,6 +56,10 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
             "level": level,
             "is_member": policy.is_network_member(request.user),
             "add_url": _add_url() if policy.can(request.user, AdvocacyAction.ADD_OPPORTUNITY) else "",
+            # Coordinators answer when another organisation would name theirs.
+            "invitations_url": reverse("advocacy:invitations")
+            if policy.organisation_ids_with(request.user, "endorse_positions")
+            else "",
         },
     )
     _cache_for(request, response)
