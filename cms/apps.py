@@ -12,6 +12,10 @@ class CmsConfig(AppConfig):
         from . import rules, spaces
 
         rules.register_rules()  # into the access policy core
+        # People in Wagtail's admin filters and reports follow our people rules (see cms/admin_people.py).
+        from .admin_people import scope_wagtail_people
+
+        scope_wagtail_people()
         # Translated copies of a space carry the space's permissions (see cms/spaces.py).
         from wagtail.signals import copy_for_translation_done
 
