@@ -16,6 +16,13 @@ class CmsConfig(AppConfig):
         from .admin_people import scope_wagtail_people
 
         scope_wagtail_people()
+        # Profile pictures lose their metadata like every other image (DESIGN.md, privacy rule 10).
+        from django.db.models.signals import pre_save
+        from wagtail.users.models import UserProfile
+
+        from .images import strip_avatar_metadata
+
+        pre_save.connect(strip_avatar_metadata, sender=UserProfile, dispatch_uid="cms.strip_avatar_metadata")
         # Translated copies of a space carry the space's permissions (see cms/spaces.py).
         from wagtail.signals import copy_for_translation_done
 

@@ -67,3 +67,18 @@ def strip_file_metadata(image: SafeImage) -> None:
     clean.seek(0)
     image.file_hash = hash_filelike(clean)  # as Wagtail computes it, so duplicate detection keeps working
     clean.seek(0)
+
+
+def strip_avatar_metadata(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Wagtail's profile picture (`UserProfile.avatar`) goes through the same re-encoding as every image: a new
+    upload is stored without its metadata, under a random name (the uploaded file name may carry a real name).
+
+    Connected to `pre_save` of Wagtail's UserProfile in `CmsConfig.ready()`; raises ValidationError for a file
+    Pillow cannot read.
+    """
+    avatar = instance.avatar
+    if not avatar or getattr(avatar, "_committed", True):
+        return  # no picture, or the one already stored (and stripped) when it was uploaded
+    avatar.open("rb")
+    clean = strip_image_metadata(avatar)
+    instance.avatar = clean

@@ -14,9 +14,9 @@ from wagtail.models import Page
 
 from network.accounts.names import name_shown, public_name_of
 from network.accounts.rules import AccountAction
-from network.orgs.moderation import moderation_enable
 from network.orgs import policy
 from network.orgs.models import Role
+from network.orgs.moderation import moderation_enable
 from tests import factories
 from tests.resources.factories import make_resource
 
