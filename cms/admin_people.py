@@ -62,7 +62,7 @@ def scope_wagtail_people() -> None:
             return people_seen(getattr(self.request, "user", None), original_users(self))
 
         get_users_queryset._passerelle_scoped = True  # type: ignore[attr-defined]
-        HistoryFilterSet.get_users_queryset = get_users_queryset  # type: ignore[method-assign]
+        HistoryFilterSet.get_users_queryset = get_users_queryset
 
     if not getattr(AgingPagesView.decorate_paginated_queryset, "_passerelle_scoped", False):
 
@@ -76,4 +76,4 @@ def scope_wagtail_people() -> None:
             return queryset
 
         decorate_paginated_queryset._passerelle_scoped = True  # type: ignore[attr-defined]
-        AgingPagesView.decorate_paginated_queryset = decorate_paginated_queryset  # type: ignore[method-assign]
+        AgingPagesView.decorate_paginated_queryset = decorate_paginated_queryset

@@ -42,10 +42,8 @@ def neutral_label(person: User) -> str:
 
 
 def _first_organisation_name(person: User) -> str | None:
-    from network.orgs.models import Membership
-
     return (
-        Membership.objects.filter(user_id=person.pk, organisation__is_active=True)
+        person.memberships.filter(organisation__is_active=True)
         .order_by("organisation__name")
         .values_list("organisation__name", flat=True)
         .first()
