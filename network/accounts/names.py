@@ -42,6 +42,12 @@ def neutral_label(person: User) -> str:
 
 
 def _first_organisation_name(person: User) -> str | None:
+    """The first (by name) of the person's active organisations: from memberships prefetched with their
+    organisation (`prefetch_related("memberships__organisation")`, no query per row of a list), else one query."""
+    prefetched = getattr(person, "_prefetched_objects_cache", {}).get("memberships")
+    if prefetched is not None:
+        names = sorted(m.organisation.name for m in prefetched if m.organisation.is_active)
+        return names[0] if names else None
     return (
         person.memberships.filter(organisation__is_active=True)
         .order_by("organisation__name")
