@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -20,14 +21,19 @@ from network.accounts.models import User
 from network.orgs import policy
 from network.orgs.models import Organisation, Role
 from tests import factories
-from tests.resources.factories import make_resource
+from tests.advocacy.factories import make_key_message
+from tests.advocacy.test_images import jpeg_with_gps
+from tests.resources.factories import make_document, make_resource
 
 pytestmark = pytest.mark.django_db
 
+DOCUMENT_TITLE = "Walrus intake checklist"
+IMAGE_TITLE = "Narwhal drop-in photo"
+KEY_MESSAGE = "Okapi statement still in draft"
 DRAFT_TITLE = "Zanzibar outreach plan (draft)"
 PRIVATE_TITLE = "Quetzal members-only protocol"
 PUBLIC_TITLE = "Public harm reduction guide"
-HIDDEN_TITLES = (DRAFT_TITLE, PRIVATE_TITLE)
+HIDDEN_TITLES = (DRAFT_TITLE, PRIVATE_TITLE, DOCUMENT_TITLE, IMAGE_TITLE, KEY_MESSAGE)
 
 
 @dataclass
@@ -53,6 +59,9 @@ def scene() -> Scene:
         log(instance=page, action="wagtail.create", user=editor_b)
         log(instance=page, action="wagtail.edit", user=editor_b)
     Page.objects.filter(pk=private_b.pk).update(locked=True, locked_by=editor_b)
+    make_document(org_b, title=DOCUMENT_TITLE)
+    get_image_model().objects.create(title=IMAGE_TITLE, file=jpeg_with_gps("b.jpg"), collection=org_b.collection)
+    make_key_message(org_b, statement=KEY_MESSAGE, created_by=factories.coordinator_of(org_b))
     return Scene(org_a, org_b, editor_a, editor_b, draft_b, private_b, public_b)
 
 
@@ -78,6 +87,13 @@ LISTINGS = {
     "workflow tasks report": lambda s: reverse("wagtailadmin_reports:workflow_tasks"),
     "page types report": lambda s: reverse("wagtailadmin_reports:page_types_usage"),
     "page type usage": lambda s: reverse("wagtailadmin_pages:type_use", args=["resources", "resourcepage"]),
+    "document chooser": lambda s: reverse("wagtaildocs_chooser:choose"),
+    "document chooser search": lambda s: reverse("wagtaildocs_chooser:choose_results") + "?q=Walrus",
+    "document listing": lambda s: reverse("wagtaildocs:index") + "?q=Walrus",
+    "image chooser": lambda s: reverse("wagtailimages_chooser:choose"),
+    "image chooser search": lambda s: reverse("wagtailimages_chooser:choose_results") + "?q=Narwhal",
+    "image listing": lambda s: reverse("wagtailimages:index"),
+    "key message chooser": lambda s: reverse("wagtailsnippetchoosers_advocacy_keymessage:choose") + "?q=Okapi",
 }
 
 
@@ -102,8 +118,11 @@ def test_the_owning_organisations_editor_still_finds_its_draft_in_the_chooser_an
     chooser = body_of(client.get(reverse("wagtailadmin_choose_page_child", args=[scene.org_b.space_page_id])))
     search = body_of(client.get(reverse("wagtailadmin_choose_page_search") + "?q=Zanzibar"))
 
+    messages = body_of(client.get(reverse("wagtailsnippetchoosers_advocacy_keymessage:choose") + "?q=Okapi"))
+
     assert DRAFT_TITLE in chooser and PRIVATE_TITLE in chooser
     assert DRAFT_TITLE in search
+    assert KEY_MESSAGE in messages
 
 
 def test_a_public_page_of_another_organisation_can_still_be_chosen_for_a_link(scene, signed_in):
