@@ -16,6 +16,10 @@ class CmsConfig(AppConfig):
         from .admin_people import scope_wagtail_people
 
         scope_wagtail_people()
+        # The page types report names a last edited page only among those the viewer sees (cms/admin_reports.py).
+        from .admin_reports import scope_page_types_report
+
+        scope_page_types_report()
         # Profile pictures lose their metadata like every other image (DESIGN.md, privacy rule 10).
         from django.db.models.signals import pre_save
         from wagtail.users.models import UserProfile

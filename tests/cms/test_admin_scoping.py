@@ -201,3 +201,16 @@ def test_a_pending_draft_title_of_another_organisations_live_page_never_appears_
     # Then only B's editor meets the draft title
     assert "Xylophone" not in seen_by_a
     assert "Xylophone" in seen_by_b
+
+
+def test_the_page_types_report_never_names_another_organisations_draft_as_last_edited(scene, signed_in):
+    # Given B's draft edited after everything else
+    scene.draft_b.specific.save_revision(user=scene.editor_b)
+
+    # When A's editor and B's editor open the page types report
+    seen_by_a = body_of(signed_in(scene.editor_a).get(reverse("wagtailadmin_reports:page_types_usage")))
+    seen_by_b = body_of(signed_in(scene.editor_b).get(reverse("wagtailadmin_reports:page_types_usage")))
+
+    # Then only B's editor sees its title as the last edited resource
+    assert DRAFT_TITLE not in seen_by_a
+    assert DRAFT_TITLE in seen_by_b
