@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from cms import rules as cms_rules
 from network.accounts.models import User
@@ -214,3 +214,20 @@ def test_the_page_types_report_never_names_another_organisations_draft_as_last_e
     # Then only B's editor sees its title as the last edited resource
     assert DRAFT_TITLE not in seen_by_a
     assert DRAFT_TITLE in seen_by_b
+
+
+def test_the_usage_of_an_own_document_never_names_another_organisations_draft(scene, signed_in):
+    # Given a document of A that B's draft references (an attachment)
+    from tests.resources.factories import attach_document
+
+    document = make_document(scene.org_a, title="Alpha shared leaflet")
+    attach_document(scene.draft_b, document=document)
+    ReferenceIndex.create_or_update_for_object(Page.objects.get(pk=scene.draft_b.pk).specific)
+    assert ReferenceIndex.get_references_to(document).exists()
+
+    # When A's editor opens where their document is used
+    response = signed_in(scene.editor_a).get(reverse("wagtaildocs:document_usage", args=[document.pk]))
+
+    # Then B's draft is not named
+    assert response.status_code == 200
+    assert DRAFT_TITLE not in body_of(response)
