@@ -94,8 +94,8 @@ class AdminPageScopeMiddleware:
     ) -> None:
         match = request.resolver_match
         action = ADMIN_PAGE_URLS.get(match.view_name) if match is not None else None
-        if action is None:
-            return
+        if action is None or not request.user.has_perm("wagtailadmin.access_admin"):
+            return  # Wagtail itself sends whoever has no admin access to sign in
         for page_id in page_ids_in(view_kwargs):
             page = Page.objects.filter(pk=page_id).first()
             if page is not None and not policy.can(request.user, action, page):

@@ -116,19 +116,26 @@ def _pages_using(document: Any) -> list[Page]:
     return [page for page in pages if policy.rule_for(PageAction.VIEW_PAGE, page) is not None]
 
 
+_ROOTS_CACHE = policy.cache_attribute("page_editing_roots")
+
+
 def _editing_roots(user: Actor) -> list[str]:
     """Tree paths under which the user edits: the spaces (every language) of the organisations they write for, and
-    the pages their Wagtail groups hold page permissions on."""
+    the pages their Wagtail groups hold page permissions on. Read once per request (cached on the user)."""
     from wagtail.models import GroupPagePermission
 
     if not policy.is_signed_in(user):
         return []
+    cached: list[str] | None = getattr(user, _ROOTS_CACHE, None)
+    if cached is not None:
+        return cached
     organisation_ids = policy.organisation_ids_with(user, *SPACE_EDITING_PERMISSIONS)
     space_keys = Page.objects.filter(
         pk__in=Organisation.objects.filter(pk__in=organisation_ids).values("space_page_id")
     ).values("translation_key")
     roots = set(Page.objects.filter(translation_key__in=space_keys).values_list("path", flat=True))
     roots |= set(GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True))
+    setattr(user, _ROOTS_CACHE, sorted(roots))
     return sorted(roots)
 
 
