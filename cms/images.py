@@ -82,3 +82,23 @@ def strip_avatar_metadata(sender: Any, instance: Any, **kwargs: Any) -> None:
     avatar.open("rb")
     clean = strip_image_metadata(avatar)
     instance.avatar = clean
+
+
+def avatars_strip_existing(profiles: Any) -> int:
+    """Re-encode the profile pictures stored before avatars went through `strip_avatar_metadata` (a data
+    migration calls it). Pictures Pillow cannot read are removed. Returns how many were rewritten or removed."""
+    changed = 0
+    for profile in profiles.exclude(avatar=""):
+        stored_name = profile.avatar.name
+        try:
+            with profile.avatar.open("rb") as stored:
+                clean = strip_image_metadata(stored)
+        except (OSError, ValidationError):
+            profile.avatar = None
+        else:
+            profile.avatar.save(clean.name, clean, save=False)
+        profile.save(update_fields=["avatar"])
+        if stored_name:
+            profile.avatar.storage.delete(stored_name)
+        changed += 1
+    return changed

@@ -82,3 +82,26 @@ def test_a_file_that_is_not_an_image_is_refused_as_an_avatar():
 
     with pytest.raises(ValidationError):
         profile.save()
+
+
+def test_avatars_stored_before_stripping_existed_lose_their_metadata():
+    # Given a picture stored with its metadata (as before this change), and one that is not an image at all
+    from django.core.files.storage import default_storage
+
+    from cms.images import avatars_strip_existing
+
+    old, broken = UserProfile.get_for_user(factories.UserFactory()), UserProfile.get_for_user(factories.UserFactory())
+    old_name = default_storage.save("avatar_images/old.jpg", jpeg_with_gps())
+    broken_name = default_storage.save("avatar_images/broken.jpg", SimpleUploadedFile("b.jpg", b"not an image"))
+    UserProfile.objects.filter(pk=old.pk).update(avatar=old_name)
+    UserProfile.objects.filter(pk=broken.pk).update(avatar=broken_name)
+
+    # When the data migration's step runs
+    changed = avatars_strip_existing(UserProfile.objects.all())
+
+    # Then the picture is rewritten without metadata, the originals are gone, the unreadable file removed
+    assert changed == 2
+    assert not _metadata_in(_stored(old))
+    assert not default_storage.exists(old_name) and not default_storage.exists(broken_name)
+    broken.refresh_from_db()
+    assert not broken.avatar
