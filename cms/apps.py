@@ -14,6 +14,21 @@ class CmsConfig(AppConfig):
         from . import checks, rules, spaces, visibility  # noqa: F401  (checks registers the documents check)
 
         rules.register_rules()  # into the access policy core
+        # People in Wagtail's admin filters and reports follow our people rules (see cms/admin_people.py).
+        from .admin_people import scope_wagtail_people
+
+        scope_wagtail_people()
+        # The page types report names a last edited page only among those the viewer sees (cms/admin_reports.py).
+        from .admin_reports import scope_page_types_report
+
+        scope_page_types_report()
+        # Profile pictures lose their metadata like every other image (DESIGN.md, privacy rule 10).
+        from django.db.models.signals import pre_save
+        from wagtail.users.models import UserProfile
+
+        from .images import strip_avatar_metadata
+
+        pre_save.connect(strip_avatar_metadata, sender=UserProfile, dispatch_uid="cms.strip_avatar_metadata")
         # Translated copies of a space carry the space's permissions (see cms/spaces.py).
         from wagtail.signals import copy_for_translation_done
 

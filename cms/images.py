@@ -67,3 +67,38 @@ def strip_file_metadata(image: SafeImage) -> None:
     clean.seek(0)
     image.file_hash = hash_filelike(clean)  # as Wagtail computes it, so duplicate detection keeps working
     clean.seek(0)
+
+
+def strip_avatar_metadata(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Wagtail's profile picture (`UserProfile.avatar`) goes through the same re-encoding as every image: a new
+    upload is stored without its metadata, under a random name (the uploaded file name may carry a real name).
+
+    Connected to `pre_save` of Wagtail's UserProfile in `CmsConfig.ready()`; raises ValidationError for a file
+    Pillow cannot read.
+    """
+    avatar = instance.avatar
+    if not avatar or getattr(avatar, "_committed", True):
+        return  # no picture, or the one already stored (and stripped) when it was uploaded
+    avatar.open("rb")
+    clean = strip_image_metadata(avatar)
+    instance.avatar = clean
+
+
+def avatars_strip_existing(profiles: Any) -> int:
+    """Re-encode the profile pictures stored before avatars went through `strip_avatar_metadata` (a data
+    migration calls it). Pictures Pillow cannot read are removed. Returns how many were rewritten or removed."""
+    changed = 0
+    for profile in profiles.exclude(avatar=""):
+        stored_name = profile.avatar.name
+        try:
+            with profile.avatar.open("rb") as stored:
+                clean = strip_image_metadata(stored)
+        except (OSError, ValidationError):
+            profile.avatar = None
+        else:
+            profile.avatar.save(clean.name, clean, save=False)
+        profile.save(update_fields=["avatar"])
+        if stored_name:
+            profile.avatar.storage.delete(stored_name)
+        changed += 1
+    return changed

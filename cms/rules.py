@@ -8,6 +8,10 @@ of the same rule; every other list of pages (a space's children, menus, the site
 A document is served to the members of the organisation whose collection holds it, and to whoever may see a live
 page *of that organisation* using it: only its owner publishes it (see `cms/documents.py`).
 Registered into the policy core by `CmsConfig.ready()`.
+
+In the Wagtail admin, `SEE_PAGE_IN_ADMIN` decides which pages (and so which titles) a user meets in the explorer,
+the choosers, the searches and the reports, and `READ_PAGE_DRAFT` which pages they may open by id (edit, history,
+revisions, preview, usage): Wagtail shows any page to anyone who can reach the admin, so both are scoped here.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
 from network.orgs import policy
+from network.orgs.models import Organisation
 from network.orgs.policy import Action, Actor
 
 # The permissions of members who write in a space (and so see its drafts and restricted pages).
@@ -30,6 +35,8 @@ SPACE_EDITING_PERMISSIONS = ("draft_resources", "publish_resources", "contribute
 class PageAction(Action):
     VIEW_PAGE = "view_page"  # obj: a page of a type that registered its rule
     DOWNLOAD_DOCUMENT = "download_document"  # obj: a Wagtail document
+    SEE_PAGE_IN_ADMIN = "see_page_in_admin"  # obj: any Wagtail page (its title in admin listings and choosers)
+    READ_PAGE_DRAFT = "read_page_draft"  # obj: any Wagtail page (opened by id: edit, history, revisions, preview)
 
 
 def may_see_by_visibility(user: Actor, visibility: str, organisation_id: UUID | None) -> bool:
@@ -151,9 +158,63 @@ def may_download_document(user: Actor, document: Any) -> bool:
     )
 
 
+_ROOTS_CACHE = policy.cache_attribute("page_editing_roots")
+
+
+def _editing_roots(user: Actor) -> list[str]:
+    """Tree paths under which the user edits: the spaces (every language) of the organisations they write for, and
+    the pages their Wagtail groups hold page permissions on. Read once per request (cached on the user)."""
+    from wagtail.models import GroupPagePermission
+
+    if not policy.is_signed_in(user):
+        return []
+    cached: list[str] | None = getattr(user, _ROOTS_CACHE, None)
+    if cached is not None:
+        return cached
+    organisation_ids = policy.organisation_ids_with(user, *SPACE_EDITING_PERMISSIONS)
+    space_keys = Page.objects.filter(
+        pk__in=Organisation.objects.filter(pk__in=organisation_ids).values("space_page_id")
+    ).values("translation_key")
+    roots = set(Page.objects.filter(translation_key__in=space_keys).values_list("path", flat=True))
+    roots |= set(GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True))
+    setattr(user, _ROOTS_CACHE, sorted(roots))
+    return sorted(roots)
+
+
+def _under(paths: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+def pages_with_readable_drafts(user: Actor) -> QuerySet[Page]:
+    """Pages whose drafts, revisions and history the user may read: those in the spaces of the organisations
+    they write for and under their own Wagtail page permissions (network admins: every page)."""
+    if policy.is_network_admin(user):
+        return Page.objects.all()
+    return Page.objects.filter(_under(_editing_roots(user)))
+
+
+def pages_seen_in_admin(user: Actor) -> QuerySet[Page]:
+    """Pages the user meets in the admin (explorer, choosers, searches, reports): those whose drafts they read,
+    and live pages they may see on the site (pages of a space by their visibility; the site's own pages).
+    Another organisation's draft or members-only page never shows, not even its title; nor does a live page
+    whose pending draft carries another title (the admin shows the draft title). One query."""
+    if policy.is_network_admin(user):
+        return Page.objects.all()
+    live_and_visible = Q(live=True, draft_title=F("title"))
+    for model in page_types():  # each page type's own rule (the generic page filter would hide restricted pages)
+        visible = policy.visible(user, PageAction.VIEW_PAGE, model).values("pk")
+        live_and_visible &= ~Q(pk__in=model.objects.exclude(pk__in=visible).values("pk"))
+    return Page.objects.filter(_under(_editing_roots(user)) | live_and_visible)
+
+
 def register_rules() -> None:
     from wagtail.documents import get_document_model
 
     # Any page, specific or not: the filter every list of pages uses (the page types register their own rules).
     policy.register(PageAction.VIEW_PAGE, Page, lister=visible_site_pages, anonymous=True)
     policy.register(PageAction.DOWNLOAD_DOCUMENT, get_document_model(), check=may_download_document, anonymous=True)
+    policy.register(PageAction.SEE_PAGE_IN_ADMIN, Page, lister=pages_seen_in_admin, network_admins=True)
+    policy.register(PageAction.READ_PAGE_DRAFT, Page, lister=pages_with_readable_drafts, network_admins=True)

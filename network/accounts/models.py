@@ -31,13 +31,17 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def __str__(self) -> str:
+        """What any list or form choice shows of a person (Wagtail's user filters among them): the public name."""
+        return self.display_name
+
     @property
     def display_name(self) -> str:
-        """The name others see: the real name only when the person chose it."""
-        real_name = self.real_name()
-        if self.show_real_name and real_name:
-            return real_name
-        return self.public_name or self.username
+        """The name others see: the real name only when the person chose it, else the public name, else a neutral
+        label ("member of <organisation>"): never the username (invitations derive it from the address)."""
+        from network.accounts.names import public_name_of
+
+        return public_name_of(self)
 
     def real_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

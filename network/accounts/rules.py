@@ -1,17 +1,48 @@
 """Access rules of accounts: managing other people's accounts is the platform's, its network administrators'.
+Knowing a person beyond their public name (real name, username, email) is for themselves, the people who view
+the members of an organisation they belong to, and network administrators; seeing a person at all (their public
+name in a list, a filter of the Wagtail admin) is for the members of an organisation they share.
 
 Registered into the policy core by `AccountsConfig.ready()`.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
+from network.accounts.models import User
 from network.orgs import policy
-from network.orgs.policy import Action
+from network.orgs.policy import Action, Actor
 
 
 class AccountAction(Action):
     MANAGE_USERS = "manage_users"  # obj: the account
+    KNOW_PERSON = "know_person"  # obj: a person (their identity beyond the public name)
+    SEE_PERSON = "see_person"  # obj: a person (listed at all, under their public name)
+
+
+def people_known_to(user: Actor) -> QuerySet[User]:
+    """Themselves, and the members of the organisations where they view members (network admins: everyone)."""
+    if not policy.is_signed_in(user):
+        return User.objects.none()
+    if policy.is_network_admin(user):
+        return User.objects.all()
+    organisation_ids = policy.organisation_ids_with(user, "view_members")
+    return User.objects.filter(Q(pk=user.pk) | Q(memberships__organisation_id__in=organisation_ids)).distinct()
+
+
+def people_seen_by(user: Actor) -> QuerySet[User]:
+    """Themselves, and the members of the (active) organisations they belong to (network admins: everyone).
+    Another organisation's people are never listed, not even under a public name."""
+    if not policy.is_signed_in(user):
+        return User.objects.none()
+    if policy.is_network_admin(user):
+        return User.objects.all()
+    organisation_ids = policy.member_organisation_ids(user)
+    return User.objects.filter(Q(pk=user.pk) | Q(memberships__organisation_id__in=organisation_ids)).distinct()
 
 
 def register_rules() -> None:
     policy.register_network_admin_action(AccountAction.MANAGE_USERS)
+    policy.register(AccountAction.KNOW_PERSON, User, lister=people_known_to, network_admins=True)
+    policy.register(AccountAction.SEE_PERSON, User, lister=people_seen_by, network_admins=True)

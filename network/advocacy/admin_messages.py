@@ -194,7 +194,9 @@ class _VisibleMessagesMixin:
     """The chooser (advocacy pages' key message block) lists and returns only messages the user may see."""
 
     def get_object_list(self) -> QuerySet[KeyMessage]:
-        return policy.visible(self.request.user, AdvocacyAction.VIEW_KEY_MESSAGE).select_related("locale")
+        # By primary key: the chooser's search filters through the search index, which knows only indexed fields.
+        visible = policy.visible(self.request.user, AdvocacyAction.VIEW_KEY_MESSAGE).values("pk")
+        return KeyMessage.objects.filter(pk__in=visible).select_related("locale")
 
 
 class KeyMessageChooseView(_VisibleMessagesMixin, ChooseView):

@@ -84,6 +84,7 @@ class KeyMessage(TranslatableMixin, RevisionMixin, index.Indexed, ClusterableMod
         index.SearchField("argument"),
         index.FilterField("status"),
         index.FilterField("locale"),
+        index.FilterField("id"),  # the admin chooser's search keeps to the messages the policy lists, by id
     ]
 
     # The primary key is ours (a UUID), not an auto field: a translation's copy must get its own.

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "network.accounts.middleware.TwoFactorRequiredMiddleware",
     "network.accounts.middleware.PrivateResponsesMiddleware",
+    "cms.middleware.AdminPageScopeMiddleware",  # admin page URLs by id: 404 for a page the policy hides
     "django.contrib.messages.middleware.MessageMiddleware",
     "network.translation.middleware.MachineTranslationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

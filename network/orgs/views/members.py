@@ -118,6 +118,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         policy.visible(user, OrganisationAction.VIEW_MEMBERSHIP)
         .filter(organisation=organisation)
         .order_by(ROLE_ORDER, "user__public_name", "user__username")
+        .prefetch_related("user__memberships__organisation")  # the neutral name of members without a public one
     )
     invitations = (
         policy.visible(user, OrganisationAction.VIEW_INVITATION)
