@@ -217,11 +217,12 @@ def test_the_page_types_report_never_names_another_organisations_draft_as_last_e
 
 
 def test_the_usage_of_an_own_document_never_names_another_organisations_draft(scene, signed_in):
-    # Given a document of A that B's draft references (an attachment)
-    from tests.resources.factories import attach_document
+    # Given a document of A that B's draft references (an attachment written before pages were refused other
+    # organisations' documents: saved around the page's validation)
+    from network.resources.models import ResourceAttachment
 
     document = make_document(scene.org_a, title="Alpha shared leaflet")
-    attach_document(scene.draft_b, document=document)
+    ResourceAttachment.objects.create(page_id=scene.draft_b.pk, document=document, title="")
     ReferenceIndex.create_or_update_for_object(Page.objects.get(pk=scene.draft_b.pk).specific)
     assert ReferenceIndex.get_references_to(document).exists()
 
