@@ -56,6 +56,12 @@ def _first_organisation_name(person: User) -> str | None:
     )
 
 
+def names_prefetch(relation: str) -> tuple[str, ...]:
+    """What to `prefetch_related` on a list whose rows show the person at `relation` ("author", "actor"): their
+    neutral label then costs no query per row (each row holds its own copy of the person)."""
+    return (f"{relation}__memberships__organisation",)
+
+
 def name_shown(viewer: policy.Actor, person: User) -> str:
     """What `viewer` sees of `person`: their real name too for those the policy lets know them (themselves, those
     who manage or view the members of an organisation the person belongs to, network admins), the public name or

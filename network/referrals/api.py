@@ -31,6 +31,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from network.accounts.names import names_prefetch
 from network.core.service_errors import service_error_body, service_error_text
 from network.orgs import policy
 from network.orgs.api import ERROR_400, ERROR_403, ERROR_404, ErrorSerializer
@@ -332,7 +333,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response(ReferralMessageSerializer(message).data, status=status.HTTP_201_CREATED)
         if not policy.can(request.user, ReferralAction.READ_REFERRAL_CONVERSATION, referral):
             raise ApiPermissionDenied(services.CONVERSATION_NOT_SHARED, code="conversation_closed")
-        messages = referral.messages.select_related("author", "author_organisation").order_by("created_at", "id")
+        messages = (
+            referral.messages.select_related("author", "author_organisation")
+            .prefetch_related(*names_prefetch("author"))
+            .order_by("created_at", "id")
+        )
         return Response(ReferralMessageSerializer(messages, many=True).data)
 
     @extend_schema(
@@ -346,7 +351,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def events(self, request: Request, pk: str | None = None) -> Response:
         referral = self.get_object()  # 404 unless visible
         show_notes = policy.can(request.user, ReferralAction.READ_REFERRAL_CONVERSATION, referral)
-        events = referral.events.select_related("actor", "actor_organisation").order_by("created_at", "id")
+        events = (
+            referral.events.select_related("actor", "actor_organisation")
+            .prefetch_related(*names_prefetch("actor"))
+            .order_by("created_at", "id")
+        )
         if not show_notes:
             events = events.defer("note")  # not even loaded (and decrypted)
         return Response(ReferralEventSerializer(events, many=True, context={"show_notes": show_notes}).data)

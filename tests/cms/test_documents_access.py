@@ -53,7 +53,7 @@ def _messages(error: ValidationError) -> str:
 
 
 def test_download_block_naming_another_organisations_document_is_refused_on_save_without_its_title(
-    etoile, lotus_report
+    etoile, lotus_report, in_english
 ):
     page = library.make_resource(etoile)
     page.body = [("document", {"document": lotus_report, "caption": ""})]
@@ -83,7 +83,7 @@ def test_rich_text_link_to_another_organisations_document_is_refused(etoile, lot
         page.save_revision()
 
 
-def test_unknown_document_id_is_refused_with_the_same_message(etoile, lotus_report):
+def test_unknown_document_id_is_refused_with_the_same_message(etoile, lotus_report, in_english):
     page = library.make_resource(etoile)
     page.body = [("paragraph", '<p><a linktype="document" id="987654">?</a></p>')]
 
@@ -155,7 +155,7 @@ def test_admin_form_refuses_another_organisations_document_and_shows_no_title(cl
 
     assert response.status_code == 200  # the form again, nothing saved
     html = response.content.decode()
-    assert f"Document {lotus_report.pk} is not in your organisation&#x27;s collection" in html
+    assert f"Le document {lotus_report.pk} n&#x27;est pas dans la collection de votre organisation" in html
     assert "Rapport interne Lotus" not in html
     assert not ResourceAttachment.objects.filter(document=lotus_report).exists()
 
@@ -169,7 +169,7 @@ def test_admin_form_refuses_another_organisations_document_on_a_new_page(client,
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"Document {lotus_report.pk} is not in your organisation&#x27;s collection" in html
+    assert f"Le document {lotus_report.pk} n&#x27;est pas dans la collection de votre organisation" in html
     assert "Rapport interne Lotus" not in html
     assert not ResourcePage.objects.filter(slug="nouveau-guide").exists()
 
@@ -185,7 +185,7 @@ def test_admin_form_refuses_a_download_block_with_another_organisations_document
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"Document {lotus_report.pk} is not in your organisation&#x27;s collection" in html
+    assert f"Le document {lotus_report.pk} n&#x27;est pas dans la collection de votre organisation" in html
     assert "Rapport interne Lotus" not in html
     assert ResourcePage.objects.get(pk=page.pk).latest_revision_id == page.latest_revision_id  # no draft saved
 

@@ -135,7 +135,8 @@ def test_publishing_side_sees_the_invited_co_author_and_visitors_do_not(client, 
     assert "not yet confirmed" not in client.get(page.url).content.decode()
     signed_in(network["lotus_staff"])
     html = client.get(page.url).content.decode()
-    assert "Invited to co-sign, not yet confirmed" in html and "Collectif Etoile" in html
+    # (the page speaks the site's language, French)
+    assert "Invitées à co-signer, pas encore confirmées" in html and "Collectif Etoile" in html
 
 
 def test_coordinator_answers_from_the_invitations_page_and_nobody_else_can(client, signed_in, network):

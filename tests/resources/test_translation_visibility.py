@@ -129,7 +129,8 @@ def test_the_editor_is_told_the_visibility_applies_to_every_language(client, sig
 
     assert response.status_code == 200
     shown = [str(message) for message in response.context["messages"]]
-    assert any("now applies to the 2 other language versions of this page" in message for message in shown), shown
+    # (the admin speaks the site's language, French)
+    assert any("s'applique désormais aux 2 autres versions linguistiques" in message for message in shown), shown
     assert {_visibility(guide[code]) for code in ("fr", "ar", "ru")} == {Visibility.NETWORK}
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from network.accounts.names import names_prefetch
 from network.core.service_errors import add_service_errors
 from network.directory.models import Service
 from network.orgs import policy
@@ -282,7 +283,7 @@ def _render_detail(
     )
     # Messages and notes can carry personal data: once consent ended, the receiving side no longer loads them.
     reads_conversation = policy.can(user, ReferralAction.READ_REFERRAL_CONVERSATION, referral)
-    events = referral.events.select_related("actor", "actor_organisation")
+    events = referral.events.select_related("actor", "actor_organisation").prefetch_related(*names_prefetch("actor"))
     if not reads_conversation:
         events = events.defer("note")
     return render(
@@ -300,7 +301,13 @@ def _render_detail(
             "events": list(events),
             "show_notes": reads_conversation,
             "messages_list": (
-                list(referral.messages.select_related("author", "author_organisation")) if reads_conversation else []
+                list(
+                    referral.messages.select_related("author", "author_organisation").prefetch_related(
+                        *names_prefetch("author")
+                    )
+                )
+                if reads_conversation
+                else []
             ),
             "conversation_not_shared": services.CONVERSATION_NOT_SHARED if not reads_conversation else None,
             "conversation_closed": (
@@ -370,7 +377,11 @@ def access_log(request: HttpRequest, pk: UUID) -> HttpResponse:
         return forbidden(
             request, _("Only coordinators of the sending organisation can read the access log."), referral=referral
         )
-    entries = referral.access_log.select_related("user", "organisation").order_by("-created_at")
+    entries = (
+        referral.access_log.select_related("user", "organisation")
+        .prefetch_related(*names_prefetch("user"))
+        .order_by("-created_at")
+    )
     page_obj = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     field_labels = dict(PersonalField.choices)
     rows = [
