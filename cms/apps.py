@@ -22,6 +22,10 @@ class CmsConfig(AppConfig):
         from .admin_reports import scope_page_types_report
 
         scope_page_types_report()
+        # Rich text the editor could not decode is refused in words an editor can act on (network/core/rich_text.py).
+        from network.core.rich_text import register_unreadable_message
+
+        register_unreadable_message()
         # Profile pictures lose their metadata like every other image (DESIGN.md, privacy rule 10).
         from django.db.models.signals import pre_save
         from wagtail.users.models import UserProfile

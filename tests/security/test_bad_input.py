@@ -8,6 +8,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from network.advocacy.models import KeyMessage
+from network.core.rich_text import UNREADABLE_MESSAGE
 from tests import factories
 from tests.advocacy.factories import make_key_message
 from tests.security.conftest import changed_tables, database_fingerprint, enrol_totp_for, token_for
@@ -156,6 +157,7 @@ def test_admin_rich_text_with_malformed_json_is_a_form_error_not_a_500(client, a
     for response in (created, edited):
         assert response.status_code == 200  # the form again, with its error
         assert response.context["form"].errors.keys() == {"argument"}  # the rich text field's error
+        assert str(UNREADABLE_MESSAGE) in response.context["form"].errors["argument"]
     assert changed_tables(before, database_fingerprint()) == []
     assert KeyMessage.objects.get(pk=message.pk).statement == "Original statement"
 
