@@ -82,10 +82,11 @@ class ApiClient(HttpUser):
     weight = 0 if os.environ.get("LOAD_PHASE") != "mixed" else 2
 
     def on_start(self) -> None:
-        # Someone with referrals to open when there is one: a short run must still exercise the referral page.
-        staff = random.choice([member for member in PLAN["staff"] if member["referrals"]] or PLAN["staff"])
+        # Someone with an open conversation when there is one: a short run must still exercise the write.
+        staff = random.choice([member for member in PLAN["staff"] if member.get("writable")] or PLAN["staff"])
         self.client.headers["Authorization"] = f"Token {staff['token']}"
         self.referrals = staff["referrals"]
+        self.writable = staff.get("writable", [])
 
     @task(3)
     def referrals_list(self) -> None:
@@ -97,8 +98,8 @@ class ApiClient(HttpUser):
 
     @task(1)
     def post_message(self) -> None:
-        if self.referrals:
-            referral = random.choice(self.referrals)
+        if self.writable:  # open conversations only: after consent ends, posting is refused (403) by design
+            referral = random.choice(self.writable)
             self.client.post(
                 f"/api/v1/referrals/{referral}/messages/",
                 json={"body": "Load test message: appointment confirmed."},

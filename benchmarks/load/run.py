@@ -91,8 +91,17 @@ for user in receivers:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     token, _ = Token.objects.get_or_create(user=user)
-    referrals = [str(pk) for pk in referral_rules.visible_referrals(user).values_list("pk", flat=True)[:50]]
-    plan["staff"].append({"session": session.session_key, "token": token.key, "referrals": referrals})
+    visible = list(referral_rules.visible_referrals(user)[:50])
+    referrals = [str(referral.pk) for referral in visible]
+    # Messages only where the conversation is open (consent holds, not erased): elsewhere posting is refused.
+    writable = [
+        str(r.pk)
+        for r in visible
+        if r.personal_data_erased_at is None and policy.can(user, ReferralAction.POST_REFERRAL_MESSAGE, r)
+    ]
+    plan["staff"].append(
+        {"session": session.session_key, "token": token.key, "referrals": referrals, "writable": writable}
+    )
 try:
     from network.resources.models import ResourcePage
     public = ResourcePage.objects.live().filter(visibility="public", locale__language_code="fr")

@@ -23,6 +23,7 @@ def _load_database_url() -> str | None:
 
 
 @pytest.mark.processes
+@pytest.mark.django_db  # the test database must exist (run alone too): it is what pg_dump copies, committed state
 def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(
     request, tmp_path, django_db_setup
 ):
