@@ -68,9 +68,8 @@ def scope_wagtail_people() -> None:
 
         def decorate_paginated_queryset(self: Any, queryset: Any) -> Any:
             user_ids = set(queryset.values_list("last_published_by", flat=True))
-            names = {
-                person.pk: name_shown(self.request.user, person) for person in User.objects.filter(pk__in=user_ids)
-            }
+            publishers = User.objects.filter(pk__in=user_ids).prefetch_related("memberships__organisation")
+            names = {person.pk: name_shown(self.request.user, person) for person in publishers}
             for page in queryset:
                 self.add_last_publisher_name_to_page(names, page)
             return queryset

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,7 +40,8 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         .select_related("opportunity", "organisation")
         .order_by("opportunity__starts_at", "organisation__name")
     )
-    response = render(
+    # Signed in only: PrivateResponsesMiddleware marks the answer private, no-store.
+    return render(
         request,
         "advocacy/invitations/list.html",
         {
@@ -49,8 +49,6 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
             "coauthorships": resource_selectors.pending_coauthorship_invitations(user),
         },
     )
-    add_never_cache_headers(response)
-    return response
 
 
 @login_required
