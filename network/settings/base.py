@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "network.backups",
     "network.resources",
     "network.advocacy",
+    "network.observatory",
     "cms",
     "network.demo",  # the demo network (`seed_demo`); nothing imports it
     # Wagtail (wagtail_localize before the Wagtail apps, as its docs require)
