@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("network.notifications.urls")),
     path("", include("network.advocacy.calendar_urls")),
     path("advocacy/", include("network.advocacy.urls")),
+    path("observatory/", include("network.observatory.urls")),
     # Wagtail's front-end login (private pages) would sign people in with a password alone: allauth instead.
     path("_util/login/", admin_login, name="frontend_login"),
     path("", include("network.orgs.urls")),

@@ -70,7 +70,9 @@ def chart_spec(table: ReleasedTable, *, rtl: bool) -> dict[str, Any]:
     column_sort = list(reversed(column_labels)) if rtl else column_labels
     encoding: dict[str, Any] = {
         "x": alt.X("column:N", title=None, sort=column_sort, axis=alt.Axis(labelAngle=0, labelLimit=120)),
-        "y": alt.Y("value:Q", title=table.title if not several_rows else None, axis=alt.Axis(orient="right" if rtl else "left")),
+        "y": alt.Y(
+            "value:Q", title=table.title if not several_rows else None, axis=alt.Axis(orient="right" if rtl else "left")
+        ),
         "description": alt.Description("description:N"),
         "color": alt.Color(
             "row:N",

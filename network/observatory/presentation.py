@@ -50,7 +50,9 @@ class DisplayCell:
 
     @classmethod
     def of(cls, cell: Cell) -> DisplayCell:
-        return cls(text=cell_text(cell), suppressed=cell.suppressed or cell.value is None, exact=cell.flag == CellFlag.EXACT)
+        return cls(
+            text=cell_text(cell), suppressed=cell.suppressed or cell.value is None, exact=cell.flag == CellFlag.EXACT
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,10 @@ class DisplayTable:
 
 def statistic_label(name: str) -> str:
     labels = {
-        "median_days": _("Median (days)"),
-        "q1_days": _("First quartile (days)"),
-        "q3_days": _("Third quartile (days)"),
+        "median": _("Median (days)"),
+        "q1": _("First quartile (days)"),
+        "q3": _("Third quartile (days)"),
+        "rate": _("Share answering yes"),
     }
     return labels.get(name, name.replace("_", " "))
 

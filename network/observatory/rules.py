@@ -20,6 +20,7 @@ from network.orgs import policy
 from network.orgs.models import Organisation, Role
 from network.orgs.policy import Action, Actor
 
+from .models import ObservatoryRegion, normalise_region
 from .tables import Granularity, Scope
 
 
@@ -45,11 +46,18 @@ class FigureView:
 
 
 def member_regions(user: Actor) -> set[str]:
-    """The regions of the active organisations the user belongs to (whatever the role)."""
+    """Codes of the configured regions of the active organisations the user belongs to (whatever the role); an
+    organisation is in a region when its region field matches the region's code, name or another of its names."""
     ids = policy.member_organisation_ids(user)
     if not ids:
         return set()
-    return set(Organisation.objects.filter(pk__in=ids).exclude(region="").values_list("region", flat=True))
+    written = {
+        normalise_region(region)
+        for region in Organisation.objects.filter(pk__in=ids).exclude(region="").values_list("region", flat=True)
+    }
+    if not written:
+        return set()
+    return {region.code for region in ObservatoryRegion.objects.all() if region.names() & written}
 
 
 def own_figures_organisation_ids(user: Actor) -> set[UUID]:
