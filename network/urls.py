@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("network.referrals.api_urls")),
     path("api/v1/", include("network.advocacy.api_urls")),
     path("api/v1/", include("network.resources.api_urls")),
+    path("api/v1/", include("network.observatory.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

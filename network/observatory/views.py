@@ -31,8 +31,9 @@ from network.orgs.models import Organisation
 
 from . import charts, exports, selectors
 from .catalogue import TableSpec
+from .choices import ScopeChoice, network_scope, offered_years, scope_choices, tables_for
 from .presentation import display_table, suppressed_explanation
-from .rules import FigureView, ObservatoryAction, granularities_for, member_regions, own_figures_organisation_ids
+from .rules import FigureView, ObservatoryAction, granularities_for
 from .tables import Granularity, ReleasedTable, Scope
 
 PUBLIC_MAX_AGE = 15 * 60
@@ -47,58 +48,6 @@ EXPORT_FORMATS = {
 }
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Scopes: what the user may look at
-
-
-@dataclass(frozen=True)
-class ScopeChoice:
-    scope: Scope
-    key: str
-    label: str
-
-    def url(self, name: str = "", **kwargs: Any) -> str:
-        if self.scope == Scope.REGION:
-            return reverse(f"observatory:region{name}", kwargs={"code": self.key, **kwargs})
-        if self.scope == Scope.ORGANISATION:
-            return reverse(f"observatory:organisation{name}", kwargs={"organisation_id": self.key, **kwargs})
-        return reverse(f"observatory:{name.lstrip('_') or 'index'}", kwargs=kwargs or None)
-
-
-def network_scope() -> ScopeChoice:
-    return ScopeChoice(Scope.NETWORK, "", _("The whole network"))
-
-
-def scope_choices(user: Any) -> list[ScopeChoice]:
-    """The network, the regions the user may see, and the organisations whose own figures they see."""
-    choices = [network_scope()]
-    admin = policy.is_network_admin(user)
-    mine = member_regions(user)
-    choices += [
-        ScopeChoice(Scope.REGION, region.code, region.label)
-        for region in selectors.regions()
-        if admin or region.code in mine
-    ]
-    own = own_figures_organisation_ids(user)
-    if own:
-        organisations = Organisation.objects.filter(pk__in=own).order_by("name").values_list("pk", "name")
-        choices += [
-            ScopeChoice(Scope.ORGANISATION, str(pk), _("%(organisation)s (own figures)") % {"organisation": name})
-            for pk, name in organisations
-        ]
-    return choices
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The choice of figures
-
-
-def tables_for(scope: Scope) -> list[TableSpec]:
-    if scope == Scope.ORGANISATION:
-        return [spec for spec in selectors.table_catalogue() if spec.own_organisation]
-    return [spec for spec in selectors.table_catalogue() if scope in spec.scopes]
-
-
 class FigureForm(forms.Form):
     """Which table, year and granularity: each from a fixed list."""
 
@@ -109,7 +58,7 @@ class FigureForm(forms.Form):
     def __init__(self, data: Any, *, user: Any, scope: Scope) -> None:
         super().__init__(data)
         self.specs = tables_for(scope)
-        self.years = selectors.available_years()
+        self.years = offered_years()
         self.granularities = granularities_for(user, scope)
         self.fields["table"].choices = [(spec.key, str(spec.title)) for spec in self.specs]
         self.fields["year"].choices = [(year, str(year)) for year in self.years]
