@@ -39,8 +39,13 @@ class ObservatoryCount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "month", "organisation_id", "dimension"],
+                condition=Q(organisation_id__isnull=False),
                 name="observatory_count_one_row",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "month", "dimension"],
+                condition=Q(organisation_id__isnull=True),
+                name="observatory_count_one_unattributed_row",
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="observatory_count_month_start"),
         ]

@@ -1,0 +1,124 @@
+"""The observatory's writes: the scheduled build (count, then release under disclosure control) and its settings.
+
+The build runs in the Celery worker (see tasks.py), never in a request: counting is set-based SQL, the release
+step's linear-algebra audit (numpy) stays out of the web process.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from network.accounts.models import User
+from network.orgs import policy
+
+from .aggregates import count_everything
+from .disclosure import Parameters
+from .models import FrozenMonth, ObservatoryCount, ObservatorySettings
+from .regions import region_of_organisations
+from .releases import release_all
+
+
+def observatory_aggregate(*, now: datetime | None = None) -> dict[str, int]:
+    """Recount every measure into `ObservatoryCount`. Months not yet frozen are replaced by the new counts; a
+    frozen month (one that ended before this month) only ever goes up, row by row: erasure, retention purges and
+    deletions at the source never lower published history. Months that have ended are frozen afterwards."""
+    now = now or timezone.now()
+    this_month = timezone.localdate(now).replace(day=1)
+    counts = count_everything()
+    region_of = region_of_organisations()
+    with transaction.atomic():
+        ObservatorySettings.load()
+        ObservatorySettings.objects.select_for_update().get(pk=1)  # one build at a time
+        frozen = set(FrozenMonth.objects.values_list("month", flat=True))
+        kept = {
+            (measure, month, organisation, dimension): (pk, value)
+            for pk, measure, month, organisation, dimension, value in ObservatoryCount.objects.filter(
+                month__in=frozen
+            ).values_list("pk", "measure", "month", "organisation_id", "dimension", "value")
+        }
+        raised: list[int] = []
+        rows: list[ObservatoryCount] = []
+        for key, value in counts.items():
+            measure, month, organisation, dimension = key
+            if month in frozen:
+                previous = kept.get(key)
+                if previous is not None:
+                    if previous[1] >= value:
+                        continue
+                    raised.append(previous[0])
+            region = region_of.get(organisation, "") if organisation is not None else ""
+            rows.append(
+                ObservatoryCount(
+                    measure=measure,
+                    month=month,
+                    organisation_id=organisation,
+                    region=region,
+                    dimension=dimension,
+                    value=value,
+                )
+            )
+        if raised:
+            # A frozen row keeps the region it was counted under.
+            regions = dict(ObservatoryCount.objects.filter(pk__in=raised).values_list("pk", "region"))
+            by_key = {key: regions[pk] for key, (pk, _value) in kept.items() if pk in regions}
+            for row in rows:
+                key = (row.measure, row.month, row.organisation_id, row.dimension)
+                if key in by_key:
+                    row.region = by_key[key]
+        replaced, _detail = ObservatoryCount.objects.exclude(month__in=frozen).delete()
+        ObservatoryCount.objects.filter(pk__in=raised).delete()
+        ObservatoryCount.objects.bulk_create(rows, batch_size=5000)
+        ended = {key[1] for key in counts if key[1] < this_month} - frozen
+        FrozenMonth.objects.bulk_create([FrozenMonth(month=month) for month in sorted(ended)], ignore_conflicts=True)
+    return {"written": len(rows), "replaced": replaced, "raised_frozen": len(raised), "frozen": len(ended)}
+
+
+def observatory_release(*, now: datetime | None = None) -> dict[str, Any]:
+    """Control and store every table (see releases.py) with the current settings."""
+    settings = ObservatorySettings.load()
+    params = Parameters(
+        threshold=settings.threshold,
+        rounding_base=settings.rounding_base,
+        dominance_share=settings.dominance_share,
+    )
+    run = release_all(params=params, now=now)
+    return {"run": str(run.pk), "tables_released": run.tables_released, "cells_suppressed": run.cells_suppressed}
+
+
+def observatory_build(*, now: datetime | None = None) -> dict[str, Any]:
+    """The scheduled pass: count, then release. Idempotent: running it twice releases nothing new."""
+    started = time.monotonic()
+    counted = observatory_aggregate(now=now)
+    counting = time.monotonic() - started
+    released = observatory_release(now=now)
+    return {
+        **counted,
+        **released,
+        "count_seconds": round(counting, 3),
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def observatory_settings_update(
+    *, acting_user: User, threshold: int, rounding_base: int, dominance_share: int
+) -> ObservatorySettings:
+    """Change the disclosure-control parameters (network administrators). Refuses a threshold under 5 with a
+    ValidationError naming the floor; takes effect at the next release."""
+    # Network administrators only (the rule obs-views registers as `manage_observatory_settings` says the same).
+    if not policy.is_network_admin(acting_user):
+        raise PermissionDenied
+    with transaction.atomic():
+        ObservatorySettings.load()
+        settings = ObservatorySettings.objects.select_for_update().get(pk=1)
+        settings.threshold = threshold
+        settings.rounding_base = rounding_base
+        settings.dominance_share = dominance_share
+        settings.full_clean()
+        settings.save()
+    return settings
