@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 
 from network.orgs import policy
 
-from . import selectors
+from . import selectors, services
 from .choices import tables_for
 from .models import MINIMUM_THRESHOLD, ObservatorySettings
 from .rules import ObservatoryAction
@@ -97,8 +97,6 @@ def observatory_settings(request: HttpRequest) -> HttpResponse:
     current = selectors.observatory_settings()
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        from . import services  # TODO(obs-views): top-level once obs-data's services land on this branch
-
         try:
             updated = services.observatory_settings_update(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
