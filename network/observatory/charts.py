@@ -48,9 +48,9 @@ def chart_data(table: ReleasedTable) -> list[dict[str, Any]]:
                 continue
             data.append(
                 {
-                    "row": row_label,
+                    "row": str(row_label),
                     "row_order": row_index,
-                    "column": column_label,
+                    "column": str(column_label),
                     "column_order": column_index,
                     "value": value,
                     "description": description_of(row_label, column_label, cell_text(cell)),
@@ -63,20 +63,22 @@ def chart_spec(table: ReleasedTable, *, rtl: bool) -> dict[str, Any]:
     import altair as alt
 
     data = chart_data(table)
-    row_labels = [label for _code, label in table.rows]
-    column_labels = [label for _code, label in table.columns]
+    row_labels = [str(label) for _code, label in table.rows]  # labels may come lazy (translated when read)
+    column_labels = [str(label) for _code, label in table.columns]
     several_rows = len(row_labels) > 1
     # Right to left: the first period on the right, the value axis on the right, the legend on the left.
     column_sort = list(reversed(column_labels)) if rtl else column_labels
     encoding: dict[str, Any] = {
         "x": alt.X("column:N", title=None, sort=column_sort, axis=alt.Axis(labelAngle=0, labelLimit=120)),
         "y": alt.Y(
-            "value:Q", title=table.title if not several_rows else None, axis=alt.Axis(orient="right" if rtl else "left")
+            "value:Q",
+            title=str(table.title) if not several_rows else None,
+            axis=alt.Axis(orient="right" if rtl else "left"),
         ),
         "description": alt.Description("description:N"),
         "color": alt.Color(
             "row:N",
-            title=table.row_label or None,
+            title=str(table.row_label) or None,
             sort=row_labels,
             scale=alt.Scale(domain=row_labels, range=BAR_COLOURS),
             legend=alt.Legend(orient="bottom", direction="vertical", columns=2) if several_rows else None,

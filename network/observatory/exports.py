@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,10 +19,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .presentation import SUPPRESSED_MARK, shown_value, statistic_label, suppressed_explanation
+from .charts import render_chart
+from .presentation import SUPPRESSED_MARK, display_table, shown_value, statistic_label, suppressed_explanation
 from .tables import Cell, ReleasedTable
 
 REPORT_CACHE_SECONDS = 24 * 60 * 60
+# WeasyPrint's font subsetting logs every table of every font at INFO: hundreds of lines per report.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 REPORT_VERSION = 1
 
 
@@ -101,17 +105,26 @@ def table_xlsx(table: ReleasedTable, *, scope_label: str, rtl: bool = False) -> 
     return buffer.getvalue()
 
 
-def report_pdf(*, year: int, sections: Iterable[dict[str, Any]], context: dict[str, Any]) -> bytes:
-    """The yearly report as PDF, drawn by WeasyPrint from `observatory/report.html`, cached per year, language and
-    releases shown (a new release makes a new report)."""
-    sections = list(sections)
-    releases = ",".join(str(section["table"].release_id) for section in sections)
+def report_pdf(*, year: int, tables: Iterable[ReleasedTable], context: dict[str, Any]) -> bytes:
+    """The yearly report as PDF, drawn by WeasyPrint from `observatory/report.html` (each table with its chart,
+    its data and its note), cached per year, language and releases shown: a new release makes a new report, and
+    a cached one costs no drawing at all."""
+    tables = list(tables)
+    releases = ",".join(f"{table.table}:{table.release_id}" for table in tables)
     digest = hashlib.sha256(releases.encode()).hexdigest()[:16]
     key = f"observatory:report:v{REPORT_VERSION}:{year}:{get_language()}:{digest}"
     pdf = cache.get(key)
     if pdf is None:
         import weasyprint
 
+        sections = [
+            {
+                "table": table,
+                "chart": render_chart(table, chart_id=f"report-chart-{index}"),
+                "display": display_table(table),
+            }
+            for index, table in enumerate(tables)
+        ]
         html = render_to_string("observatory/report.html", {**context, "year": year, "sections": sections})
         pdf = weasyprint.HTML(string=html).write_pdf()
         cache.set(key, pdf, REPORT_CACHE_SECONDS)

@@ -125,7 +125,9 @@ def text_summary(table: ReleasedTable) -> str:
     parts = []
     if shown_value(table.total) is not None:
         parts.append(_("Total: %(total)s.") % {"total": cell_text(table.total)})
-    if shown:
+    if shown and not any(cell.value for _row, _column, cell in shown):
+        parts.append(_("Every figure shown is zero."))
+    elif shown:
         row_label, column_label, cell = max(shown, key=lambda item: item[2].value or 0)
         parts.append(
             _("Highest figure: %(row)s, %(column)s (%(value)s).")

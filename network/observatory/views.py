@@ -290,21 +290,12 @@ def yearly_report(request: HttpRequest, year: int) -> HttpResponse:
     granularity = Granularity.QUARTER
     if not policy.can(request.user, ObservatoryAction.VIEW_FIGURES, FigureView(Scope.NETWORK, "", granularity)):
         _refuse(request)
-    sections = []
-    for index, spec in enumerate(tables_for(Scope.NETWORK)):
-        table = selectors.released_table(spec.key, Scope.NETWORK, "", granularity, year)
-        if table is None:
-            continue
-        sections.append(
-            {
-                "table": table,
-                "chart": charts.render_chart(table, chart_id=f"report-chart-{index}"),
-                "display": display_table(table),
-            }
-        )
+    released = (
+        selectors.released_table(spec.key, Scope.NETWORK, "", granularity, year) for spec in tables_for(Scope.NETWORK)
+    )
     pdf = exports.report_pdf(
         year=year,
-        sections=sections,
+        tables=[table for table in released if table is not None],
         context={
             "settings": selectors.observatory_settings(),
             "suppressed_explanation": suppressed_explanation(),

@@ -9,8 +9,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from network.observatory import charts, exports
-from network.observatory.presentation import display_table, suppressed_explanation
+from network.observatory import exports
+from network.observatory.presentation import suppressed_explanation
 from tests.observatory.view_tables import quarterly_table
 
 EXPECTED_GRID = [
@@ -52,12 +52,11 @@ def test_arabic_workbook_reads_right_to_left():
 def test_pdf_report_prints_the_tables_and_method_without_a_hidden_value(in_english):
     # Given a released table and the sections of a report
     table = quarterly_table(release_id=1207)
-    section = {"table": table, "chart": charts.render_chart(table, chart_id="r0"), "display": display_table(table)}
 
     # When the yearly report is printed
     pdf = exports.report_pdf(
         year=2026,
-        sections=[section],
+        tables=[table],
         context={"settings": _Settings(), "suppressed_explanation": suppressed_explanation(), "page_url": "/"},
     )
 

@@ -154,3 +154,16 @@ def test_a_table_with_every_cell_suppressed_has_no_chart(in_english):
 
     assert charts.render_chart(hidden, chart_id="c") is None
     assert "No figure of this table can be shown" in page_of(hidden).get_text()
+
+
+def test_labels_translated_when_read_are_drawn_in_the_request_language():
+    from dataclasses import replace
+
+    from django.utils.translation import gettext_lazy
+
+    table = replace(quarterly_table(release_id=None), rows=[("a", gettext_lazy("Yes")), ("b", gettext_lazy("No"))])
+
+    with translation.override("fr"):
+        chart = charts.render_chart(table, chart_id="lazy")
+
+    assert chart is not None and "Oui — " in str(chart.svg)
