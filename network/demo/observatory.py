@@ -125,6 +125,7 @@ def _past_referrals(senders: list[Organisation], start: datetime.date, end: date
                             explained_in_language=referral.preferred_language,
                             valid_until=(closed + datetime.timedelta(days=30)).date(),
                             withdrawn_at=closed if status == "consent_withdrawn" else None,
+                            recorded_at=created,
                         )
                     )
                     events.append(ReferralEvent(referral=referral, kind="sent", to_status="sent", created_at=created))
@@ -168,13 +169,12 @@ def _keeping_given_dates(*model_classes: type[models.Model]) -> Iterator[None]:
         field
         for model in model_classes
         for field in model._meta.concrete_fields
-        if isinstance(field, models.DateTimeField) and (field.auto_now_add or field.auto_now)
+        if isinstance(field, models.DateTimeField) and field.auto_now_add
     ]
-    saved = [(field, field.auto_now_add, field.auto_now) for field in fields]
     for field in fields:
-        field.auto_now_add = field.auto_now = False
+        field.auto_now_add = False
     try:
         yield
     finally:
-        for field, auto_now_add, auto_now in saved:
-            field.auto_now_add, field.auto_now = auto_now_add, auto_now
+        for field in fields:
+            field.auto_now_add = True
