@@ -166,7 +166,7 @@ def _disclosed(
     members: dict[int, list[int]] = {}
     for cell, root in components.items():
         members.setdefault(root, []).append(cell)
-    bases: dict[int, tuple[dict[int, int], np.ndarray]] = {}
+    bases: dict[int, tuple[dict[int, int], np.ndarray, dict[int, int]]] = {}
     disclosed = []
     for quantity, _reason in problem.protect:
         part = {cell: coefficient for cell, coefficient in quantity.items() if cell in unknown}
@@ -177,13 +177,11 @@ def _disclosed(
         for root in {components[cell] for cell in part}:
             if root not in bases:
                 cells, space = _row_space(problem, sorted(members[root]), equations_of)
-                bases[root] = ({cell: i for i, cell in enumerate(cells)}, space)
-            index, basis = bases[root]
-            vector = np.zeros(len(index))
-            for cell, coefficient in part.items():
-                if components[cell] == root:
-                    vector[index[cell]] = coefficient
-            if _in_row_space(basis, vector):
+                pivots = {int(np.argmax(np.abs(row) > 1e-9)): number for number, row in enumerate(space)}
+                bases[root] = ({cell: i for i, cell in enumerate(cells)}, space, pivots)
+            index, basis, pivots = bases[root]
+            vector = {index[cell]: float(c) for cell, c in part.items() if components[cell] == root}
+            if _in_row_space(basis, pivots, vector, len(index)):
                 disclosed.append(quantity)
                 break
     return disclosed
@@ -252,12 +250,17 @@ def _reduced_echelon(matrix: np.ndarray) -> np.ndarray:
     return a[:rank]
 
 
-def _in_row_space(echelon: np.ndarray, vector: np.ndarray) -> bool:
-    residual = vector.copy()
-    for row in echelon:
-        pivot = int(np.argmax(np.abs(row) > 1e-9))
-        if residual[pivot]:
-            residual -= residual[pivot] * row
+def _in_row_space(echelon: np.ndarray, pivots: dict[int, int], vector: dict[int, float], size: int) -> bool:
+    """Whether a (sparse) vector lies in the row space of a reduced row echelon form. In that form the only
+    combination that can match the vector at the pivot columns takes, for each pivot row, the vector's value at
+    its pivot: so only the rows whose pivot the vector touches are needed."""
+    residual = np.zeros(size)
+    for column, coefficient in vector.items():
+        residual[column] = coefficient
+    for column, coefficient in vector.items():
+        row = pivots.get(column)
+        if row is not None and coefficient:
+            residual -= coefficient * echelon[row]
     return bool(np.abs(residual).max(initial=0.0) < 1e-7)
 
 
