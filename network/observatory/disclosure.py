@@ -9,11 +9,11 @@ a table family, for the network and every region, per month, quarter and year, a
 relation between them (row totals, column totals, quarters = months, year = quarters, network = regions + the
 organisations with no region, totals shared between tables) is an equation. A disclosive quantity is protected
 when it cannot be computed exactly from the published values through those equations: the audit checks, for each
-one, that it does not lie in the row space of the equations restricted to the suppressed cells (exact linear
-algebra on small connected components, with numpy). Where it does, one more cell of the equation that gives it
-away is suppressed (the smallest positive one), and the audit runs again until nothing disclosive can be derived.
-The totals are computed from the true values and controlled like any other cell; what is shown is rounded to the
-base.
+one, that it does not lie in the row space of the equations restricted to the suppressed cells (Gauss-Jordan
+elimination with numpy, per connected component of suppressed cells). Where it does, one more cell of the
+equation that gives it away is suppressed (the smallest positive one), and the audit runs again until nothing
+disclosive can be derived. Totals are computed from the true values and controlled like any other cell; what is
+shown is rounded to the base.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def _disclosed(
     members: dict[int, list[int]] = {}
     for cell, root in components.items():
         members.setdefault(root, []).append(cell)
-    bases: dict[int, tuple[dict[int, int], np.ndarray]] = {}
+    bases: dict[int, tuple[dict[int, int], np.ndarray, dict[int, int]]] = {}
     disclosed = []
     for quantity, _reason in problem.protect:
         part = {cell: coefficient for cell, coefficient in quantity.items() if cell in unknown}
@@ -177,14 +177,11 @@ def _disclosed(
         for root in {components[cell] for cell in part}:
             if root not in bases:
                 cells, space = _row_space(problem, sorted(members[root]), equations_of)
-                bases[root] = ({cell: i for i, cell in enumerate(cells)}, space)
-            index, basis = bases[root]
-            vector = np.zeros(len(index))
-            for cell, coefficient in part.items():
-                if components[cell] == root:
-                    vector[index[cell]] = coefficient
-            residual = vector - basis.T @ (basis @ vector) if basis.size else vector
-            if np.linalg.norm(residual) < 1e-9:
+                pivots = {int(np.argmax(np.abs(row) > 1e-9)): number for number, row in enumerate(space)}
+                bases[root] = ({cell: i for i, cell in enumerate(cells)}, space, pivots)
+            index, basis, pivots = bases[root]
+            vector = {index[cell]: float(c) for cell, c in part.items() if components[cell] == root}
+            if _in_row_space(basis, pivots, vector, len(index)):
                 disclosed.append(quantity)
                 break
     return disclosed
@@ -214,7 +211,10 @@ def _components(problem: Problem, unknown: set[int], equations_of: dict[int, lis
 
 
 def _row_space(problem: Problem, cells: list[int], equations_of: dict[int, list[int]]) -> tuple[list[int], np.ndarray]:
-    """An orthonormal basis of the row space of the equations restricted to one component's unknown cells."""
+    """The row space of the equations restricted to one component's unknown cells, in reduced row echelon form.
+
+    Plain Gauss-Jordan elimination with element-wise numpy operations: no LAPACK call, whose threads fight over
+    the worker's cores (a 300 × 250 SVD took 0.8 s instead of 0.04 s on a busy two-core machine)."""
     index = {cell: i for i, cell in enumerate(cells)}
     numbers = sorted({number for cell in cells for number in equations_of.get(cell, ())})
     if not numbers:
@@ -224,9 +224,44 @@ def _row_space(problem: Problem, cells: list[int], equations_of: dict[int, list[
         for cell, coefficient in problem.equations[number].items():
             if cell in index:
                 matrix[row, index[cell]] = coefficient
-    _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > 1e-9 * max(1.0, singular[0] if singular.size else 1.0)).sum())
-    return cells, vt[:rank]
+    return cells, _reduced_echelon(matrix)
+
+
+def _reduced_echelon(matrix: np.ndarray) -> np.ndarray:
+    """The non-zero rows of the reduced row echelon form (each pivot 1, alone in its column)."""
+    a = matrix.copy()
+    rows, columns = a.shape
+    rank = 0
+    for column in range(columns):
+        if rank == rows:
+            break
+        pivot = rank + int(np.argmax(np.abs(a[rank:, column])))
+        if abs(a[pivot, column]) < 1e-9:
+            continue
+        if pivot != rank:
+            a[[rank, pivot]] = a[[pivot, rank]]
+        a[rank] /= a[rank, column]
+        factors = a[:, column].copy()
+        factors[rank] = 0
+        nonzero = np.nonzero(factors)[0]
+        if nonzero.size:
+            a[nonzero] -= np.multiply.outer(factors[nonzero], a[rank])
+        rank += 1
+    return a[:rank]
+
+
+def _in_row_space(echelon: np.ndarray, pivots: dict[int, int], vector: dict[int, float], size: int) -> bool:
+    """Whether a (sparse) vector lies in the row space of a reduced row echelon form. In that form the only
+    combination that can match the vector at the pivot columns takes, for each pivot row, the vector's value at
+    its pivot: so only the rows whose pivot the vector touches are needed."""
+    residual = np.zeros(size)
+    for column, coefficient in vector.items():
+        residual[column] = coefficient
+    for column, coefficient in vector.items():
+        row = pivots.get(column)
+        if row is not None and coefficient:
+            residual -= coefficient * echelon[row]
+    return bool(np.abs(residual).max(initial=0.0) < 1e-7)
 
 
 def _partner(

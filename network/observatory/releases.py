@@ -243,7 +243,8 @@ class FamilyProblem:
                     elif variable is None:
                         variable = self.keys[shared] = self.problem.add_cell(value)
                     self.cell[(cube.spec.key, geo, row, t)] = variable
-                    if future[t]:
+                    if future[t] or cube.values[-1, r, t] == 0:
+                        # Nothing yet, or nobody in the network: every part is zero and everybody knows it.
                         self.problem.fixed_known.add(variable)
                         continue
                     reason = disclosure.primary_reason(
@@ -272,10 +273,12 @@ class FamilyProblem:
                 for geo in regions:
                     variable = self.cell[(cube.spec.key, geo, row, t)]
                     difference[variable] = difference.get(variable, 0) - 1
+                difference = {v: c for v, c in difference.items() if c and v not in self.problem.fixed_known}
                 if nobody:
-                    self.problem.equations.append(difference)  # network = sum of the regions
+                    if len(difference) > 1:
+                        self.problem.equations.append(difference)  # network = sum of the regions
                     continue
-                if future[t]:
+                if future[t] or cube.values[-1, r, t] == 0:
                     continue
                 reason = disclosure.primary_reason(
                     int(cube.values[g_none, r, t]),
@@ -319,7 +322,8 @@ class FamilyProblem:
         for part in parts:
             variable = self.cell[part]
             equation[variable] = equation.get(variable, 0) - 1
-        equation = {variable: c for variable, c in equation.items() if c}
+        known = self.problem.fixed_known
+        equation = {variable: c for variable, c in equation.items() if c and variable not in known}
         if len(equation) > 1:
             self.problem.equations.append(equation)
 

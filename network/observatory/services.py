@@ -7,11 +7,12 @@ step's linear-algebra audit (numpy) stays out of the web process.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+import uuid
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from network.accounts.models import User
@@ -30,7 +31,8 @@ def observatory_aggregate(*, now: datetime | None = None) -> dict[str, int]:
     deletions at the source never lower published history. Months that have ended are frozen afterwards."""
     now = now or timezone.now()
     this_month = timezone.localdate(now).replace(day=1)
-    counts = count_everything()
+    # Figures of months to come (an opportunity planned next year) wait for their month.
+    counts = {key: value for key, value in count_everything().items() if key[1] <= this_month}
     region_of = region_of_organisations()
     with transaction.atomic():
         ObservatorySettings.load()
@@ -43,7 +45,7 @@ def observatory_aggregate(*, now: datetime | None = None) -> dict[str, int]:
             ).values_list("pk", "measure", "month", "organisation_id", "dimension", "value")
         }
         raised: list[int] = []
-        rows: list[ObservatoryCount] = []
+        rows: list[tuple[str, date, uuid.UUID | None, str, str, int]] = []
         for key, value in counts.items():
             measure, month, organisation, dimension = key
             if month in frozen:
@@ -53,30 +55,34 @@ def observatory_aggregate(*, now: datetime | None = None) -> dict[str, int]:
                         continue
                     raised.append(previous[0])
             region = region_of.get(organisation, "") if organisation is not None else ""
-            rows.append(
-                ObservatoryCount(
-                    measure=measure,
-                    month=month,
-                    organisation_id=organisation,
-                    region=region,
-                    dimension=dimension,
-                    value=value,
-                )
-            )
+            rows.append((measure, month, organisation, region, dimension, value))
         if raised:
             # A frozen row keeps the region it was counted under.
             regions = dict(ObservatoryCount.objects.filter(pk__in=raised).values_list("pk", "region"))
             by_key = {key: regions[pk] for key, (pk, _value) in kept.items() if pk in regions}
-            for row in rows:
-                key = (row.measure, row.month, row.organisation_id, row.dimension)
-                if key in by_key:
-                    row.region = by_key[key]
+            rows = [(m, month, o, by_key.get((m, month, o, d), region), d, v) for m, month, o, region, d, v in rows]
         replaced, _detail = ObservatoryCount.objects.exclude(month__in=frozen).delete()
         ObservatoryCount.objects.filter(pk__in=raised).delete()
-        ObservatoryCount.objects.bulk_create(rows, batch_size=5000)
+        _insert(rows)
         ended = {key[1] for key in counts if key[1] < this_month} - frozen
         FrozenMonth.objects.bulk_create([FrozenMonth(month=month) for month in sorted(ended)], ignore_conflicts=True)
     return {"written": len(rows), "replaced": replaced, "raised_frozen": len(raised), "frozen": len(ended)}
+
+
+def _insert(rows: list[tuple[str, date, uuid.UUID | None, str, str, int]]) -> None:
+    """Write the counts: PostgreSQL's COPY (a hundred thousand rows in a second or two), bulk inserts elsewhere."""
+    if connection.vendor == "postgresql":
+        table = ObservatoryCount._meta.db_table
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {table} (measure, month, organisation_id, region, dimension, value) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    fields = ("measure", "month", "organisation_id", "region", "dimension", "value")
+    ObservatoryCount.objects.bulk_create(
+        [ObservatoryCount(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
+    )
 
 
 def observatory_release(*, now: datetime | None = None) -> dict[str, Any]:

@@ -100,7 +100,7 @@ def test_three_referrals_of_one_category_in_a_region_are_neither_shown_nor_compu
     # …no released figure anywhere is 3 (shown figures are rounded to 5 and at least the threshold)…
     for release in Release.objects.all():
         shown = [v for row in release.cells["cells"] for v in row if v is not None]
-        shown += [v for v in [*release.cells["row_totals"], *release.cells["column_totals"], release.cells["total"]]]
+        shown += [*release.cells["row_totals"], *release.cells["column_totals"], release.cells["total"]]
         assert all(v is None or (v % 5 == 0 and (v == 0 or v >= 10)) for v in shown), release
     # …and no combination of released figures (margins, months/quarters/year, network − other regions, sent vs
     # received) gives the East legal-advice figure, for any period.
@@ -111,11 +111,14 @@ def test_three_referrals_of_one_category_in_a_region_are_neither_shown_nor_compu
     # while the big regions' figures are shown (the control is not simply "suppress everything")
     network = selectors.released_table("referrals_sent_by_category", Scope.NETWORK, "", Granularity.YEAR, world.YEAR)
     assert network is not None and network.total.value is not None and network.total.value >= 10
+    # (hiding every East figure costs the matching figures of one other region: network = the three regions)
+    shown = 0
     for region in ("north", "south"):
         table = selectors.released_table(
             "referrals_sent_by_category", Scope.REGION, region, Granularity.QUARTER, world.YEAR
         )
         assert table is not None
         busy = [cell for row in table.cells for cell in row[:2]]  # the two quarters with referrals
-        assert sum(cell.value is not None and cell.value >= 10 for cell in busy) >= 2
+        shown += sum(cell.value is not None and cell.value >= 10 for cell in busy)
+    assert shown >= 4
     assert len(seeded["small"]) == 3

@@ -42,7 +42,7 @@ def referrals(
     sender: Organisation, to: Service, count: int, *, month: int, year: int = YEAR, day: int = 10, **fields: Any
 ) -> list[Referral]:
     """`count` referrals sent in that month, with only the metadata the observatory counts."""
-    created = timezone.make_aware(datetime.datetime(year, month, day, 12, 0))
+    created = datetime.datetime(year, month, day, 12, 0, tzinfo=timezone.get_current_timezone())
     rows = [
         Referral(
             id=uuid.uuid4(),
