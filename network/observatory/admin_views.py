@@ -37,6 +37,7 @@ REASON_LABELS = {
     "revealing_zero": gettext_lazy("a revealing zero"),
     "secondary": gettext_lazy("secondary suppression"),
     "group_under_threshold": gettext_lazy("group under the threshold"),
+    "unprotectable": gettext_lazy("cannot be protected otherwise"),
 }
 
 

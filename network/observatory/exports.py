@@ -20,7 +20,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .charts import render_chart
-from .presentation import SUPPRESSED_MARK, display_table, shown_value, statistic_label, suppressed_explanation
+from .presentation import (
+    SUPPRESSED_MARK,
+    display_table,
+    shown_value,
+    statistic_label,
+    statistic_text,
+    suppressed_explanation,
+)
 from .tables import Cell, ReleasedTable
 
 REPORT_CACHE_SECONDS = 24 * 60 * 60
@@ -62,7 +69,7 @@ def notes_of(table: ReleasedTable, *, scope_label: str) -> list[tuple[str, str]]
         (_("Periods"), ", ".join(label for _code, label in table.columns)),
     ]
     for name, cell in table.statistics.items():
-        notes.append((statistic_label(name), str(_machine_value(cell))))
+        notes.append((statistic_label(name), statistic_text(name, cell)))
     if table.note:
         notes.append((_("Method"), table.note))
     notes.append((SUPPRESSED_MARK, suppressed_explanation()))

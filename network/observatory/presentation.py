@@ -86,9 +86,23 @@ def statistic_label(name: str) -> str:
         "median": _("Median (days)"),
         "q1": _("First quartile (days)"),
         "q3": _("Third quartile (days)"),
-        "rate": _("Share answering yes"),
+        "rate": _("Share answering yes (%)"),
     }
     return labels.get(name, name.replace("_", " "))
+
+
+def statistic_text(name: str, cell: Cell) -> str:
+    """A statistic as written: a rate (a share from 0 to 1) as a percentage, the others as days."""
+    value = shown_value(cell)
+    if name == "rate" and value is not None:
+        return formats.number_format(round(value * 100), decimal_pos=0, use_l10n=True) + "\u00a0%"
+    return cell_text(cell)
+
+
+def statistic_cell(name: str, cell: Cell) -> DisplayCell:
+    return DisplayCell(
+        text=statistic_text(name, cell), suppressed=shown_value(cell) is None, exact=cell.flag == CellFlag.EXACT
+    )
 
 
 def display_table(table: ReleasedTable) -> DisplayTable:
@@ -109,7 +123,7 @@ def display_table(table: ReleasedTable) -> DisplayTable:
         rows=rows,
         column_totals=column_totals,
         total=DisplayCell.of(table.total) if table.total is not None else None,
-        statistics=[(statistic_label(name), DisplayCell.of(cell)) for name, cell in table.statistics.items()],
+        statistics=[(statistic_label(name), statistic_cell(name, cell)) for name, cell in table.statistics.items()],
     )
 
 

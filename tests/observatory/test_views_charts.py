@@ -167,3 +167,16 @@ def test_labels_translated_when_read_are_drawn_in_the_request_language():
         chart = charts.render_chart(table, chart_id="lazy")
 
     assert chart is not None and "Oui — " in str(chart.svg)
+
+
+def test_a_rate_is_shown_as_a_percentage_and_a_hidden_one_as_the_mark(in_english):
+    from dataclasses import replace
+
+    from network.observatory.tables import Cell
+    from tests.observatory.view_tables import HIDDEN
+
+    shown = page_of(replace(quarterly_table(), statistics={"rate": Cell(0.42)}))
+    hidden = page_of(replace(quarterly_table(), statistics={"rate": HIDDEN}))
+
+    assert shown.find("dl").get_text(" ", strip=True) == "Share answering yes (%) 42\u00a0%"
+    assert hidden.find("dl").get_text(" ", strip=True) == "Share answering yes (%) [c] not shown"
