@@ -7,9 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=network.settings.production
 
-# gettext compiles the translation catalogues at build time.
+# gettext compiles the translation catalogues at build time; pango and the fonts draw the observatory's PDF report
+# (WeasyPrint) in every language of the site (Noto CJK for Chinese, DejaVu for Latin, Cyrillic and Arabic).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("network.referrals.api_urls")),
     path("api/v1/", include("network.advocacy.api_urls")),
     path("api/v1/", include("network.resources.api_urls")),
+    path("api/v1/", include("network.observatory.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -41,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("network.notifications.urls")),
     path("", include("network.advocacy.calendar_urls")),
     path("advocacy/", include("network.advocacy.urls")),
+    path("observatory/", include("network.observatory.urls")),
     # Wagtail's front-end login (private pages) would sign people in with a password alone: allauth instead.
     path("_util/login/", admin_login, name="frontend_login"),
     path("", include("network.orgs.urls")),

@@ -396,6 +396,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "referrals-housekeeping": {"task": "network.referrals.tasks.referrals_housekeeping", "schedule": 15 * 60.0},
     "notifications-digest": {"task": "network.notifications.tasks.notifications_digest", "schedule": 24 * 3600.0},
+    # The observatory: count, then release the disclosure-controlled tables (idempotent).
+    "observatory-build": {
+        "task": "network.observatory.tasks.observatory_build",
+        "schedule": float(os.environ.get("OBSERVATORY_BUILD_SECONDS", "3600")),
+    },
 }
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 

@@ -306,6 +306,26 @@ _API_ANSWER_POST = statuses(404, anonymous=401, coordinator=403, staff=403, part
 # Sender's actions (cancel, withdraw consent): A's staff and coordinator may, B's staff is refused.
 _API_SENDER_POST = statuses(404, anonymous=401, coordinator=200, staff=200, partner=403)
 
+
+def observatory_releases(scenario: Scenario) -> dict[str, Any]:
+    """The observatory's releases for 2026 (network, and A's region, where only A is), made once."""
+    from tests.observatory.view_releases import make_region, make_release
+
+    def make() -> dict[str, Any]:
+        region = make_region("alpha-region", "Alpha region", scenario.a)
+        make_release()
+        make_release(scope="region", scope_key=region.code)
+        return {"region": region.code, "table": "referrals_sent_by_category", "year": 2026}
+
+    return scenario.once("observatory", make)
+
+
+# Members of A (A's region), network admins (every region): nobody else, the partner B included.
+OBSERVATORY_REGION = statuses(404, anonymous=LOGIN, **each((*MEMBERS_OF_A, NETWORK_ADMIN), 200))
+# An organisation's own figures: its coordinators and staff only (not network admins, not its peers).
+OBSERVATORY_OWN = statuses(404, anonymous=LOGIN, coordinator=200, staff=200)
+
+
 DECISIONS: dict[str, Decision] = {
     # --- the API: schema, root, the signed-in member ----------------------------------------------------------
     "api-schema": Decision(get=PUBLIC, personal_data=False, why="the OpenAPI schema is public"),
@@ -923,5 +943,44 @@ DECISIONS: dict[str, Decision] = {
         personal_data=False,
         kwargs=lambda s: {"pk": a_internal_resource(s).pk},
         why="a resource for A's members only (every role), nobody else",
+    ),
+    # --- the observatory (network figures for everyone; regions for their members; own figures for own staff) --
+    "observatory:index": Decision(get=PUBLIC, personal_data=False, why="the network's disclosure-controlled figures"),
+    "observatory:export": Decision(
+        get=PUBLIC, personal_data=False, kwargs=lambda s: observatory_releases(s) and {"fmt": "csv"}
+    ),
+    "observatory:report": Decision(
+        get=PUBLIC, personal_data=False, kwargs=lambda s: {"year": observatory_releases(s)["year"]}
+    ),
+    "observatory:region": Decision(
+        get=OBSERVATORY_REGION, personal_data=False, kwargs=lambda s: {"code": observatory_releases(s)["region"]}
+    ),
+    "observatory:region_export": Decision(
+        get=OBSERVATORY_REGION,
+        personal_data=False,
+        kwargs=lambda s: {"code": observatory_releases(s)["region"], "fmt": "xlsx"},
+    ),
+    "observatory:organisation": Decision(
+        get=OBSERVATORY_OWN, personal_data=False, kwargs=lambda s: {"organisation_id": s.a.pk}
+    ),
+    "observatory:organisation_export": Decision(
+        get=OBSERVATORY_OWN, personal_data=False, kwargs=lambda s: {"organisation_id": s.a.pk, "fmt": "csv"}
+    ),
+    "observatory-api:table-list": Decision(get=PUBLIC, personal_data=False),
+    "observatory-api:table-detail": Decision(
+        get=PUBLIC, personal_data=False, kwargs=lambda s: {"table": observatory_releases(s)["table"]}
+    ),
+    "observatory-api:own-table": Decision(
+        get=statuses(404, anonymous=401, coordinator=200, staff=200),
+        personal_data=False,
+        kwargs=lambda s: {"id": s.a.pk, "table": "referrals_sent_by_category"},
+        why="an organisation's own exact figures: its coordinators and staff only",
+    ),
+    "observatory_admin:releases": Decision(get=ADMIN_NETWORK_ONLY, personal_data=False),
+    "observatory_admin:settings": Decision(
+        get=ADMIN_NETWORK_ONLY,
+        personal_data=False,
+        post=statuses(ADMIN_DENIED, anonymous=LOGIN, volunteer=LOGIN, network_admin=302),
+        post_data=lambda s: {"threshold": 10, "rounding_base": 5, "dominance_share": 85},
     ),
 }

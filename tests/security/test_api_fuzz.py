@@ -94,6 +94,8 @@ OWNED: dict[str, Owned] = {
     ),
     # Members-only opportunities are shared with every member of the network, C's included.
     "/api/v1/advocacy/opportunities/{id}/": Owned(lambda s: a_members_only_opportunity(s).pk, shared=True),
+    # A's own exact figures: its coordinators and staff only (the marker shows them in an answer).
+    "/api/v1/observatory/organisations/{id}/": Owned(lambda s: s.a.pk, marker=lambda s: f'"scope_key":"{s.a.pk}"'),
 }
 
 

@@ -11,6 +11,7 @@ from network.accounts.models import User
 from network.demo.advocacy_messages import seed_demo_key_messages
 from network.demo.advocacy_pages import seed_demo_advocacy
 from network.demo.directory import seed_demo_services
+from network.demo.observatory import seed_demo_observatory
 from network.demo.referrals import seed_demo_referrals
 from network.demo.resources import seed_demo_resources
 from network.orgs import services
@@ -154,11 +155,13 @@ class Command(BaseCommand):
             resources_added = seed_demo_resources()
             key_messages_added = seed_demo_key_messages()
             advocacy_added = seed_demo_advocacy()
+            history_added = seed_demo_observatory()  # builds the observatory after the transaction
         if not options["quiet_logins"]:
             self.stdout.write(
                 f"Demo services added: {services_added}; demo referrals added: {referrals_added}; "
                 f"demo resources added: {resources_added}; demo key messages added: {key_messages_added}; "
-                f"demo advocacy pages and opportunities added: {advocacy_added}."
+                f"demo advocacy pages and opportunities added: {advocacy_added}; "
+                f"past referrals for the observatory added: {history_added}."
             )
             self._print_logins(password)
 
