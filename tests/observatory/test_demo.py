@@ -27,8 +27,8 @@ def test_the_demo_observatory_shows_figures_with_some_cells_suppressed(settings,
     table = selectors.released_table("referrals_received_by_category", Scope.NETWORK, "", Granularity.QUARTER, year)
     assert table is not None and table.total.value
     shown = suppressed = 0
-    for release in Release.objects.filter(table="referrals_sent_by_category"):
+    for release in Release.objects.all():
         cells = [v for row in release.cells["cells"] for v in row]
         shown += sum(v is not None and v > 0 for v in cells)
         suppressed += sum(v is None for v in cells)
-    assert shown and suppressed
+    assert shown > 50 and suppressed > 50
