@@ -23,7 +23,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
-from benchmarks.common import ensure_database, timed  # noqa: E402
+from benchmarks.common import ensure_database, setup_client_environment, timed  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench"
 
@@ -44,9 +44,8 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()  # allows the test client's host
+    setup_client_environment()  # the test client's host, without the test runner's template instrumentation
     settings.ROOT_URLCONF = __name__
     call_command("migrate", verbosity=0, interactive=False)
     staff, organisation = fill(args.referrals, args.organisations)
