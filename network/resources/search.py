@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from wagtail.models import Locale
 
+from network.core.widgets import ListSelect
 from network.orgs import policy
 from network.orgs.languages import language_name
 from network.resources import rules as resource_rules
@@ -39,11 +40,11 @@ class LibraryFilterForm(forms.Form):
         max_length=200,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(label=_("Kind of resource"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of resource"), required=False, widget=ListSelect)
+    theme = forms.ChoiceField(label=_("Theme"), required=False, widget=ListSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=ListSelect)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False, widget=ListSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=ListSelect)
 
     def __init__(
         self,
