@@ -435,6 +435,20 @@ def organisations_where(user: Actor, action: Action) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids, is_active=True)
 
 
+def may_on_some_organisation(user: Actor, action: Action) -> bool:
+    """Whether `organisations_where(user, action)` is not empty, answered from the roles read once per request
+    (a query only for network administrators on an action they may take on every organisation)."""
+    rule = organisation_rule(action)
+    if rule is None or not is_signed_in(user):
+        return False
+    admin = is_network_admin(user)
+    if admin and rule.never_for_network_admins:
+        return False
+    if admin and rule.network_admins:
+        return Organisation.objects.exists()
+    return bool(organisation_ids_with(user, rule.organisation_permission or ""))
+
+
 def network_admins_may(action: Action) -> bool:
     """Whether network administrators may take `action` whatever the object (by a rule of the action)."""
     return any(rule.network_admins for (name, _subject), rule in _RULES.items() if name == action)
