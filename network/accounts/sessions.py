@@ -21,13 +21,14 @@ REFRESH_SECONDS = 60
 class SessionStore(db.SessionStore):
     _stored_expiry: datetime | None = None
 
+    # Django's private readers of the row (absent from the stubs): they also remember when the row ends.
     def _get_session_from_db(self) -> Any:
-        session = super()._get_session_from_db()
+        session = super()._get_session_from_db()  # type: ignore[misc]
         self._stored_expiry = session.expire_date if session is not None else None
         return session
 
     async def _aget_session_from_db(self) -> Any:
-        session = await super()._aget_session_from_db()
+        session = await super()._aget_session_from_db()  # type: ignore[misc]
         self._stored_expiry = session.expire_date if session is not None else None
         return session
 
@@ -35,7 +36,7 @@ class SessionStore(db.SessionStore):
         """Nothing changed and the stored end is still within a refresh of where a write would move it."""
         if must_create or self.session_key is None:
             return False
-        self._get_session()  # loads the row (and its end) when nothing asked for the data yet
+        self._get_session()  # type: ignore[attr-defined]  # loads the row (and its end) if nothing read it yet
         if self.modified or self._stored_expiry is None:
             return False
         return (self.get_expiry_date() - self._stored_expiry).total_seconds() < REFRESH_SECONDS

@@ -214,7 +214,7 @@ def resource_cards(resources: list[ResourcePage], request: Any) -> list[SafeStri
             resource.visibility,
             str(resource.country),
             resource.summary,
-            resource.organisation.name if resource.organisation_id else "",
+            resource.organisation.name if resource.organisation is not None else "",
             [(theme.slug, str(theme.label)) for theme in resource.themes.all()],
             resource.source_language or "",
             resource.locale.language_code,
