@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=100_000)
     parser.add_argument("--organisations", type=int, default=200)
     parser.add_argument("--requests", type=int, default=200, help="measured requests per target")
+    parser.add_argument("--profile", metavar="TEXT", help="profile (pyinstrument) the targets whose label has TEXT")
     args = parser.parse_args()
 
     ensure_database(args.database_url)
@@ -49,7 +50,7 @@ def main() -> None:
     settings.ROOT_URLCONF = __name__
     call_command("migrate", verbosity=0, interactive=False)
     staff, organisation = fill(args.referrals, args.organisations)
-    measure(staff, organisation, args.requests)
+    measure(staff, organisation, args.requests, args.profile)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def __getattr__(name: str):
 # Measurement
 
 
-def measure(staff, organisation, count: int) -> None:
+def measure(staff, organisation, count: int, profile: str | None = None) -> None:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.test import Client
@@ -266,6 +267,7 @@ def measure(staff, organisation, count: int) -> None:
     header = f"{'target':<48} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'queries':>8}"
     print(header)
     print("-" * len(header))
+    profiles: list[tuple[str, str]] = []
     for label, call in targets:
         result = timed(call, count)
         queries = (
@@ -274,6 +276,21 @@ def measure(staff, organisation, count: int) -> None:
             else (f"{result['queries_min']}-{result['queries']}")
         )
         print(f"{label:<48} {result['p50']:>8.2f} {result['p95']:>8.2f} {result['cpu']:>8.2f} {queries:>8}")
+        if profile and profile in label:
+            profiles.append((label, _profiled(call, count)))
+    for label, text in profiles:
+        print(f"\n## pyinstrument: {label} ({count} requests)\n\n```\n{text}```")
+
+
+def _profiled(call: Callable[[], object], count: int) -> str:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(count):
+        call()
+    profiler.stop()
+    return profiler.output_text(unicode=True, color=False)
 
 
 if __name__ == "__main__":
