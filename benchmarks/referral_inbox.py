@@ -23,7 +23,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
-from benchmarks.common import ensure_database, timed  # noqa: E402
+from benchmarks.common import ensure_database, setup_client_environment, timed  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench"
 
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=100_000)
     parser.add_argument("--organisations", type=int, default=200)
     parser.add_argument("--requests", type=int, default=200, help="measured requests per target")
+    parser.add_argument("--profile", metavar="TEXT", help="profile (pyinstrument) the targets whose label has TEXT")
     args = parser.parse_args()
 
     ensure_database(args.database_url)
@@ -44,13 +45,12 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()  # allows the test client's host
+    setup_client_environment()  # the test client's host, without the test runner's template instrumentation
     settings.ROOT_URLCONF = __name__
     call_command("migrate", verbosity=0, interactive=False)
     staff, organisation = fill(args.referrals, args.organisations)
-    measure(staff, organisation, args.requests)
+    measure(staff, organisation, args.requests, args.profile)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def __getattr__(name: str):
 # Measurement
 
 
-def measure(staff, organisation, count: int) -> None:
+def measure(staff, organisation, count: int, profile: str | None = None) -> None:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.test import Client
@@ -267,6 +267,7 @@ def measure(staff, organisation, count: int) -> None:
     header = f"{'target':<48} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'queries':>8}"
     print(header)
     print("-" * len(header))
+    profiles: list[tuple[str, str]] = []
     for label, call in targets:
         result = timed(call, count)
         queries = (
@@ -275,6 +276,21 @@ def measure(staff, organisation, count: int) -> None:
             else (f"{result['queries_min']}-{result['queries']}")
         )
         print(f"{label:<48} {result['p50']:>8.2f} {result['p95']:>8.2f} {result['cpu']:>8.2f} {queries:>8}")
+        if profile and profile in label:
+            profiles.append((label, _profiled(call, count)))
+    for label, text in profiles:
+        print(f"\n## pyinstrument: {label} ({count} requests)\n\n```\n{text}```")
+
+
+def _profiled(call: Callable[[], object], count: int) -> str:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(count):
+        call()
+    profiler.stop()
+    return profiler.output_text(unicode=True, color=False)
 
 
 if __name__ == "__main__":

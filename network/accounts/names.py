@@ -44,6 +44,9 @@ def neutral_label(person: User) -> str:
 def _first_organisation_name(person: User) -> str | None:
     """The first (by name) of the person's active organisations: from memberships prefetched with their
     organisation (`prefetch_related("memberships__organisation")`, no query per row of a list), else one query."""
+    read_by_the_policy = policy.active_organisation_names(person)  # the signed-in person: read with their roles
+    if read_by_the_policy is not None:
+        return read_by_the_policy[0] if read_by_the_policy else None
     prefetched = getattr(person, "_prefetched_objects_cache", {}).get("memberships")
     if prefetched is not None:
         names = sorted(m.organisation.name for m in prefetched if m.organisation.is_active)

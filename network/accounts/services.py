@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Session engines whose sessions live in the database and can be listed.
 _DATABASE_SESSION_ENGINES = frozenset(
-    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db", "network.accounts.sessions"}
 )
 
 

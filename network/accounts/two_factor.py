@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db.models import QuerySet
 
 from network.orgs import policy
 from network.orgs.policy import Actor
 from network.orgs.roles import SENSITIVE_PERMISSIONS
 
-_TOTP_CACHE = policy.cache_attribute("has_totp")
+TOTP_FLAG = "has_totp"
+
+
+def _totp_authenticators(user: Actor) -> QuerySet[Any]:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+
+
+# Read with the user's roles, in the policy's one query per request.
+policy.register_user_flag(TOTP_FLAG, _totp_authenticators)
 
 
 def requires_two_factor(user: Actor) -> bool:
@@ -24,12 +37,4 @@ def two_factor_missing(user: Actor) -> bool:
     """True when the user must use two-factor authentication and has not enrolled an authenticator yet."""
     if not settings.PASSERELLE_REQUIRE_TWO_FACTOR or not requires_two_factor(user):
         return False
-    if not hasattr(user, _TOTP_CACHE):
-        from allauth.mfa.models import Authenticator
-
-        setattr(
-            user,
-            _TOTP_CACHE,
-            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
-        )
-    return not getattr(user, _TOTP_CACHE)
+    return not policy.user_flag(user, TOTP_FLAG)

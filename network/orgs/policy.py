@@ -240,9 +240,99 @@ def cache_attribute(name: str) -> str:
     return attribute
 
 
-_PERMS_CACHE = cache_attribute("org_perms")
-_ADMIN_CACHE = cache_attribute("is_network_admin")
-_MEMBERSHIPS_CACHE = cache_attribute("memberships")
+_FACTS_CACHE = cache_attribute("facts")
+
+# Yes/no facts about a signed-in user that other apps need on every request (e.g. "has a TOTP authenticator"),
+# read in the same query as the user's roles: name -> the rows whose existence makes it true.
+_USER_FLAGS: dict[str, Callable[[Any], QuerySet[Any]]] = {}
+_NETWORK_ADMIN_FLAG = "network_admin"
+
+
+def register_user_flag(name: str, rows: Callable[[Any], QuerySet[Any]]) -> None:
+    """Register a yes/no fact about a user (`rows(user)` exists or not), then read by `user_flag(user, name)`
+    together with the user's roles and permissions: no query of its own on a request that asks the policy."""
+    if name == _NETWORK_ADMIN_FLAG:
+        raise ImproperlyConfigured(f"{name!r} is the policy's own flag.")
+    _USER_FLAGS[name] = rows
+
+
+@dataclass(frozen=True)
+class _UserFacts:
+    """What the policy knows of a signed-in user, read once per request in one query."""
+
+    permissions: dict[UUID, frozenset[str]]  # per active organisation
+    memberships: list[tuple[UUID, str, bool, str]]  # (organisation id, role, organisation active, its name)
+    flags: frozenset[str]  # the registered flags that hold (and the policy's own, "network_admin")
+    flags_read: frozenset[str]  # the flags asked in that query (one registered later is read on its own)
+
+
+def _read_facts(user: User) -> _UserFacts:
+    """One query (UNION ALL): permissions on active organisations, memberships, network admin group, flags."""
+    from django.contrib.auth.models import Group
+    from django.db.models import BooleanField, CharField, UUIDField, Value
+
+    def text(value: str) -> Value:
+        return Value(value, output_field=CharField())
+
+    def flag_rows(name: str, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.order_by().values_list(
+            text(name),
+            Value(None, output_field=UUIDField()),
+            text(""),
+            text(""),
+            Value(True, output_field=BooleanField()),
+        )
+
+    permissions = (
+        OrganisationUserObjectPermission.objects.filter(user=user, content_object__is_active=True)
+        .order_by()
+        .values_list(text("perm"), "content_object_id", "permission__codename", text(""), "content_object__is_active")
+    )
+    memberships = (
+        Membership.objects.filter(user=user)
+        .order_by()
+        .values_list(text("member"), "organisation_id", "role", "organisation__name", "organisation__is_active")
+    )
+    flags = dict(_USER_FLAGS)
+    parts = [
+        memberships,
+        flag_rows(_NETWORK_ADMIN_FLAG, Group.objects.filter(user=user, name=NETWORK_ADMINS_GROUP)),
+        *(flag_rows(name, rows(user)) for name, rows in flags.items()),
+    ]
+    collected: dict[UUID, set[str]] = {}
+    member_rows: list[tuple[UUID, str, bool, str]] = []
+    holding: set[str] = set()
+    for kind, organisation_id, value, name, active in permissions.union(*parts, all=True):
+        if kind == "perm":
+            collected.setdefault(organisation_id, set()).add(value)
+        elif kind == "member":
+            member_rows.append((organisation_id, value, bool(active), name))
+        else:
+            holding.add(kind)
+    return _UserFacts(
+        permissions={key: frozenset(value) for key, value in collected.items()},
+        memberships=member_rows,
+        flags=frozenset(holding),
+        flags_read=frozenset(flags) | {_NETWORK_ADMIN_FLAG},
+    )
+
+
+def _facts(user: User) -> _UserFacts:
+    facts: _UserFacts | None = getattr(user, _FACTS_CACHE, None)
+    if facts is None:
+        facts = _read_facts(user)
+        setattr(user, _FACTS_CACHE, facts)
+    return facts
+
+
+def user_flag(user: Actor, name: str) -> bool:
+    """Whether the registered flag `name` holds for this signed-in user (read with the roles, once per request)."""
+    if user is None or not is_signed_in(user):
+        return False
+    facts = _facts(user)
+    if name not in facts.flags_read:  # registered after this request's facts were read
+        return _USER_FLAGS[name](user).exists()
+    return name in facts.flags
 
 
 def is_signed_in(user: Actor) -> TypeGuard[User]:
@@ -252,30 +342,14 @@ def is_signed_in(user: Actor) -> TypeGuard[User]:
 def is_network_admin(user: Actor) -> bool:
     if user is None or not is_signed_in(user):
         return False
-    if not hasattr(user, _ADMIN_CACHE):
-        setattr(
-            user,
-            _ADMIN_CACHE,
-            user.is_superuser or user.groups.filter(name=NETWORK_ADMINS_GROUP).exists(),
-        )
-    return bool(getattr(user, _ADMIN_CACHE))
+    return bool(user.is_superuser or _NETWORK_ADMIN_FLAG in _facts(user).flags)
 
 
 def organisation_permissions(user: Actor) -> dict[UUID, frozenset[str]]:
-    """The user's object permissions per active organisation id, read once per request (one query)."""
+    """The user's object permissions per active organisation id, read once per request (with the memberships)."""
     if user is None or not is_signed_in(user):
         return {}
-    cached: dict[UUID, frozenset[str]] | None = getattr(user, _PERMS_CACHE, None)
-    if cached is None:
-        rows = OrganisationUserObjectPermission.objects.filter(user=user, content_object__is_active=True).values_list(
-            "content_object_id", "permission__codename"
-        )
-        collected: dict[UUID, set[str]] = {}
-        for organisation_id, codename in rows:
-            collected.setdefault(organisation_id, set()).add(codename)
-        cached = {key: frozenset(value) for key, value in collected.items()}
-        setattr(user, _PERMS_CACHE, cached)
-    return cached
+    return _facts(user).permissions
 
 
 def has_organisation_permission(user: Actor, organisation_id: UUID | None, codename: str) -> bool:
@@ -300,13 +374,16 @@ def forget(user: Actor) -> None:
 
 def _memberships(user: User) -> list[tuple[UUID, str, bool]]:
     """(organisation id, role, organisation active) for each of the user's memberships, read once per request."""
-    cached: list[tuple[UUID, str, bool]] | None = getattr(user, _MEMBERSHIPS_CACHE, None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).values_list("organisation_id", "role", "organisation__is_active")
-        )
-        setattr(user, _MEMBERSHIPS_CACHE, cached)
-    return cached
+    return [(org_id, role, active) for org_id, role, active, _name in _facts(user).memberships]
+
+
+def active_organisation_names(user: Actor) -> list[str] | None:
+    """The names of the user's active organisations, sorted, when this request already read the user's roles
+    (None otherwise: the caller reads them itself rather than loading every fact for one name)."""
+    facts: _UserFacts | None = getattr(user, _FACTS_CACHE, None)
+    if facts is None:
+        return None
+    return sorted(name for _id, _role, active, name in facts.memberships if active)
 
 
 def member_organisation_ids(user: Actor, *, include_inactive: bool = False) -> set[UUID]:
@@ -356,6 +433,20 @@ def organisations_where(user: Actor, action: Action) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     ids = organisation_ids_with(user, rule.organisation_permission or "")
     return Organisation.objects.filter(pk__in=ids, is_active=True)
+
+
+def may_on_some_organisation(user: Actor, action: Action) -> bool:
+    """Whether `organisations_where(user, action)` is not empty, answered from the roles read once per request
+    (a query only for network administrators on an action they may take on every organisation)."""
+    rule = organisation_rule(action)
+    if rule is None or not is_signed_in(user):
+        return False
+    admin = is_network_admin(user)
+    if admin and rule.never_for_network_admins:
+        return False
+    if admin and rule.network_admins:
+        return Organisation.objects.exists()
+    return bool(organisation_ids_with(user, rule.organisation_permission or ""))
 
 
 def network_admins_may(action: Action) -> bool:

@@ -16,6 +16,7 @@ from django.conf import global_settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from network.core.widgets import ListSelect
 from network.directory.models import Service, ServiceCategory
 from network.orgs.languages import language_name
 from network.orgs.models import Organisation
@@ -68,9 +69,11 @@ def language_choices() -> list[tuple[str, str]]:
 class ReferralFilterForm(forms.Form):
     """Inbox and sent filters. Only codes and ids: nothing personal ever travels in these URLs."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    service = forms.ChoiceField(label=_("Service"), required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[EVERY, *Urgency.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=ListSelect)
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=ListSelect)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[EVERY, *Urgency.choices], widget=ListSelect
+    )
 
     def __init__(self, *args: Any, services: list[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -124,14 +124,16 @@ class LibraryIndexPage(RoutablePageMixin, Page):
             return self.locale
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from network.resources.search import library_search
+        from network.resources.search import library_search, resource_cards
 
         context = super().get_context(request, *args, **kwargs)
         results = library_search(request.user, request.GET, locale=self.listing_locale())
+        resources = list(results.page_obj.object_list)
         context.update(
             form=results.form,
             page_obj=results.page_obj,
-            resources=results.page_obj.object_list,
+            resources=resources,
+            cards=resource_cards(resources, request),
             result_count=results.result_count,
             is_filtered=results.is_filtered,
             query=results.query,
@@ -249,7 +251,11 @@ class ResourcePage(OrganisationOwnedPage, Page):
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
-        indexes = [models.Index(fields=["visibility", "organisation"], name="resource_visibility_org")]
+        indexes = [
+            # Covering (PostgreSQL): the library counts what a visitor may see from this index alone, without
+            # reading the wide rows (summary, body).
+            models.Index(fields=["visibility", "organisation"], include=["page_ptr"], name="resource_visibility_org")
+        ]
 
     @property
     def is_public(self) -> bool:

@@ -15,11 +15,14 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from wagtail.models import Locale
 
+from network.core.fragments import cached_fragments
+from network.core.widgets import ListSelect
 from network.orgs import policy
 from network.orgs.languages import language_name
 from network.resources import rules as resource_rules
@@ -39,11 +42,11 @@ class LibraryFilterForm(forms.Form):
         max_length=200,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(label=_("Kind of resource"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of resource"), required=False, widget=ListSelect)
+    theme = forms.ChoiceField(label=_("Theme"), required=False, widget=ListSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=ListSelect)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False, widget=ListSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=ListSelect)
 
     def __init__(
         self,
@@ -151,9 +154,13 @@ def filter_resources(
 
 
 def with_listing_data(resources: QuerySet[ResourcePage]) -> QuerySet[ResourcePage]:
-    """What a library card shows, fetched in bulk: organisation, locale (an alias's source's too), themes."""
-    return resources.select_related("organisation", "locale", "alias_of__locale").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("sort_order", "slug"))
+    """What a library card shows, fetched in bulk: organisation, locale (an alias's source's language), themes;
+    not the body, which a card does not show (its blocks are the widest column and the dearest to load)."""
+    return (
+        resources.select_related("organisation", "locale")
+        .annotate(source_language=F("alias_of__locale__language_code"))
+        .defer("body", "programme_context")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("sort_order", "slug")))
     )
 
 
@@ -183,4 +190,40 @@ def library_search(user: Any, data: Any, *, locale: Locale | None) -> LibraryRes
         is_filtered=bool(filters),
         locale=locale,
         query=query,
+    )
+
+
+CARD_TEMPLATE = "resources/includes/resource_card.html"
+CARD_SECONDS = 24 * 3600
+
+
+def resource_cards(resources: list[ResourcePage], request: Any) -> list[SafeString]:
+    """The library cards of `resources` (fetched with `with_listing_data`), each rendered once and then kept in
+    the cache, keyed by everything it shows: address, title, kind, visibility, country, summary, organisation,
+    themes, languages. A card shows nothing about who looks at it."""
+    from django.utils.translation import get_language
+
+    language = get_language() or ""
+    urls = {resource.pk: resource.get_url(request) or "" for resource in resources}
+
+    def shown(resource: ResourcePage) -> tuple[Any, ...]:
+        return (
+            urls[resource.pk],
+            resource.title,
+            resource.kind,
+            resource.visibility,
+            str(resource.country),
+            resource.summary,
+            resource.organisation.name if resource.organisation is not None else "",
+            [(theme.slug, str(theme.label)) for theme in resource.themes.all()],
+            resource.source_language or "",
+            resource.locale.language_code,
+        )
+
+    return cached_fragments(
+        CARD_TEMPLATE,
+        resources,
+        shown=shown,
+        context=lambda resource: {"resource": resource, "url": urls[resource.pk], "LANGUAGE_CODE": language},
+        seconds=CARD_SECONDS,
     )

@@ -161,7 +161,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # `manage.py rotate_encryption_keys`). Production refuses to start without them.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 
-# Sessions: an idle session ends after SESSION_IDLE_SECONDS (refreshed on every request).
+# Sessions: an idle session ends after SESSION_IDLE_SECONDS (pushed back by requests, written at most once a
+# minute when nothing else in the session changed: network/accounts/sessions.py).
+SESSION_ENGINE = "network.accounts.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -63,6 +63,19 @@ def test_each_request_pushes_the_idle_limit_back(settings, signed_in):
     )
 
 
+def test_a_request_soon_after_the_last_refresh_does_not_rewrite_the_session(settings, signed_in):
+    # given a session whose idle limit was pushed back a few seconds ago
+    client = signed_in(UserFactory())
+    recently = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
+    Session.objects.filter(pk=_session(client).pk).update(expire_date=recently)
+
+    # when the member keeps working
+    assert _is_signed_in(client)
+
+    # then the session row is left as it was (no write per request), and still ends an idle period from now
+    assert _session(client).expire_date == recently
+
+
 def test_sign_in_through_allauth_is_tracked_as_a_user_session(client, password_login):
     # when a volunteer signs in through the real login view
     user = UserFactory()

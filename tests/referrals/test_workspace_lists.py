@@ -87,3 +87,20 @@ def test_lists_run_a_constant_number_of_queries(network, signed_in, django_asser
         response = client.get(reverse(list_name), {"urgency": "soon"})
     assert response.status_code == 200
     assert response.content.decode().count('class="referral-item"') == 25
+    # and within the member pages' budget: session, user, the user's roles, organisations, services, count, rows
+    assert len(small) <= 15
+
+
+def test_list_row_shows_a_new_status_at_once(network, signed_in):
+    # given the receiver's inbox, its row of a new referral rendered (and kept) once
+    referral = send(network)
+    client = signed_in(network.receiver_staff)
+    assert f"referral-status--{ReferralStatus.SENT}" in client.get(reverse("referrals:inbox")).content.decode()
+
+    # when the receiver accepts it
+    services.referral_accept(referral=referral, acting_user=network.receiver_staff)
+
+    # then the next inbox shows the row with its new status, not the kept one
+    html = client.get(reverse("referrals:inbox")).content.decode()
+    assert f"referral-status--{ReferralStatus.ACCEPTED}" in html
+    assert f"referral-status--{ReferralStatus.SENT}" not in html

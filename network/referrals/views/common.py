@@ -26,6 +26,16 @@ def receiving_organisations(user: Any) -> QuerySet[Organisation]:
     return policy.organisations_where(user, ReferralAction.RECEIVE_REFERRALS).order_by("name")
 
 
+def may_send(user: Any) -> bool:
+    """Whether `sending_organisations(user)` holds any (from the roles the request already read: no query)."""
+    return policy.may_on_some_organisation(user, ReferralAction.SEND_REFERRALS)
+
+
+def may_receive(user: Any) -> bool:
+    """Whether `receiving_organisations(user)` holds any (from the roles the request already read: no query)."""
+    return policy.may_on_some_organisation(user, ReferralAction.RECEIVE_REFERRALS)
+
+
 def forbidden(request: HttpRequest, reason: str, *, referral: Any = None) -> HttpResponse:
     """A 403 page that gives the reason, and nothing about any referral the user may not see."""
     if referral is not None:
