@@ -136,3 +136,26 @@ def report_pdf(*, year: int, tables: Iterable[ReleasedTable], context: dict[str,
         pdf = weasyprint.HTML(string=html).write_pdf()
         cache.set(key, pdf, REPORT_CACHE_SECONDS)
     return bytes(pdf)
+
+
+def yearly_report(year: int, *, page_url: str) -> bytes:
+    """The network's yearly report in the active language: every network table of the year per quarter, as
+    released. Drawn once per set of releases (`observatory_prepare_reports` draws it after each build, so a visitor
+    does not wait the ~20 s WeasyPrint takes)."""
+    from . import selectors
+    from .choices import tables_for
+    from .tables import Granularity, Scope
+
+    released = (
+        selectors.released_table(spec.key, Scope.NETWORK, "", Granularity.QUARTER, year)
+        for spec in tables_for(Scope.NETWORK)
+    )
+    return report_pdf(
+        year=year,
+        tables=[table for table in released if table is not None],
+        context={
+            "settings": selectors.observatory_settings(),
+            "suppressed_explanation": suppressed_explanation(),
+            "page_url": page_url,
+        },
+    )

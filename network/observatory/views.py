@@ -290,18 +290,7 @@ def yearly_report(request: HttpRequest, year: int) -> HttpResponse:
     granularity = Granularity.QUARTER
     if not policy.can(request.user, ObservatoryAction.VIEW_FIGURES, FigureView(Scope.NETWORK, "", granularity)):
         _refuse(request)
-    released = (
-        selectors.released_table(spec.key, Scope.NETWORK, "", granularity, year) for spec in tables_for(Scope.NETWORK)
-    )
-    pdf = exports.report_pdf(
-        year=year,
-        tables=[table for table in released if table is not None],
-        context={
-            "settings": selectors.observatory_settings(),
-            "suppressed_explanation": suppressed_explanation(),
-            "page_url": request.build_absolute_uri(reverse("observatory:index")),
-        },
-    )
+    pdf = exports.yearly_report(year, page_url=request.build_absolute_uri(reverse("observatory:index")))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="passerelle-observatory-{year}.pdf"'
     return _cache_for(request, response)

@@ -403,6 +403,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.observatory.tasks.observatory_build",
         "schedule": float(os.environ.get("OBSERVATORY_BUILD_SECONDS", "3600")),
     },
+    # Then the yearly PDF reports, drawn in the worker so no visitor waits for them (unchanged ones are cache hits).
+    "observatory-reports": {
+        "task": "network.observatory.tasks.observatory_prepare_reports",
+        "schedule": float(os.environ.get("OBSERVATORY_BUILD_SECONDS", "3600")),
+    },
 }
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 
