@@ -310,7 +310,19 @@ def test_arabic_pages_are_right_to_left_and_french_pages_say_so(client):
     assert re.search(r'<html lang="fr" dir="ltr">', french)
 
 
-def test_language_switcher_posts_to_set_language_with_every_language(client):
+def test_language_switcher_links_anonymous_visitors_to_the_same_page_in_every_language(client):
+    html = client.get(directory_url()).content.decode()
+
+    # Links, not a form: a public page carries no CSRF token (it is kept in the page cache)
+    switcher = re.search(r'<nav class="language-switcher"[^>]*>(.*?)</nav>', html, re.S)
+    assert switcher is not None
+    for code in ("fr", "en", "es", "ru", "zh-hans", "ar"):
+        assert f'href="{directory_url(code)}" lang="{code}"' in switcher.group(1)
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_language_switcher_posts_to_set_language_for_members(signed_in):
+    client = signed_in(factories.member(factories.organisation(), Role.STAFF))
     html = client.get(directory_url()).content.decode()
 
     form = re.search(r'<form class="language-switcher" action="/i18n/setlang/" method="post">(.*?)</form>', html, re.S)
