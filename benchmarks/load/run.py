@@ -184,6 +184,9 @@ def run_locust(
                     "p50": float(row["50%"] or 0),
                     "p95": float(row["95%"] or 0),
                     "p99": float(row["99%"] or 0),
+                    # The machine's 1-minute load average at the phase's end: on 2 cores, anything well above
+                    # 2 means other work shared the CPU with the server during this phase.
+                    "load": os.getloadavg()[0],
                 }
             )
     return rows
@@ -217,14 +220,15 @@ def write_report(rows: list[dict], out: Path, args: argparse.Namespace) -> None:
         "",
         "Each page kind alone, against the bare view of the same run (anonymous pages come from the page cache):",
         "",
-        "| page kind | visitor | req/s | ratio to bare view | target | p50 ms | p95 ms | failures |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page kind | visitor | req/s | ratio to bare view | target | p50 ms | p95 ms | failures | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for kind in kinds:
         verdict = "" if kind["met"] is None else (" ✓" if kind["met"] else " ✗")
         lines.append(
             f"| {kind['kind']} | {kind['audience']} | {kind['rps']:.1f} | {kind['ratio']:.2f}{verdict} | "
-            f"{kind['target']} | {kind['p50']:.0f} | {kind['p95']:.0f} | {kind['failures']} |"
+            f"{kind['target']} | {kind['p50']:.0f} | {kind['p95']:.0f} | {kind['failures']} | "
+            f"{kind.get('load', 0):.1f} |"
         )
     lines += [
         "",
@@ -238,6 +242,12 @@ def write_report(rows: list[dict], out: Path, args: argparse.Namespace) -> None:
             f"| {row['phase']} | {row['name']} | {row['requests']} | {row['failures']} | {row['rps']:.1f} | "
             f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} |"
         )
+    if bare and bare.get("load", 0) > 3:
+        lines += [
+            "",
+            f"The machine's load average was {bare['load']:.1f} at the end of the bare phase (2 cores): other work "
+            "shared the CPU, so the absolute figures are low; the ratios compare phases of the same run.",
+        ]
     mixed = next((r for r in rows if r["phase"] == "mixed" and r["name"] == "Aggregated"), None)
     if bare and mixed and mixed["rps"]:
         ratio = mixed["rps"] / bare["rps"]
