@@ -181,15 +181,23 @@ def run_locust(
                     "requests": int(row["Request Count"]),
                     "failures": int(row["Failure Count"]),
                     "rps": float(row["Requests/s"]),
-                    "p50": float(row["50%"] or 0),
-                    "p95": float(row["95%"] or 0),
-                    "p99": float(row["99%"] or 0),
+                    "p50": _number(row["50%"]),
+                    "p95": _number(row["95%"]),
+                    "p99": _number(row["99%"]),
                     # The machine's 1-minute load average at the phase's end: on 2 cores, anything well above
                     # 2 means other work shared the CPU with the server during this phase.
                     "load": os.getloadavg()[0],
                 }
             )
     return rows
+
+
+def _number(value: str) -> float:
+    """A percentile of locust's CSV: "N/A" (or empty) when the phase made no request of that kind."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
 
 
 def kind_ratios(rows: list[dict]) -> list[dict]:

@@ -66,7 +66,7 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
             "--seconds",
             "6",
             "--kind-seconds",
-            "2",
+            "3",
             "--users",
             "4",
             "--out",
