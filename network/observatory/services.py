@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from network.accounts.models import User
 from network.orgs import policy
+from network.pagecache.generations import OBSERVATORY, public_pages_changed
 
 from .aggregates import count_everything
 from .disclosure import Parameters
@@ -94,6 +95,8 @@ def observatory_release(*, now: datetime | None = None) -> dict[str, Any]:
         dominance_share=settings.dominance_share,
     )
     run = release_all(params=params, now=now)
+    if run.tables_released:
+        public_pages_changed(OBSERVATORY)  # the public observatory pages and exports show the new release at once
     return {"run": str(run.pk), "tables_released": run.tables_released, "cells_suppressed": run.cells_suppressed}
 
 

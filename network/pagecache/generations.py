@@ -24,7 +24,9 @@ CONTENT = "content"
 DIRECTORY = "directory"
 #: Key messages and the advocacy calendar (and its .ics feed).
 ADVOCACY = "advocacy"
-GROUPS = (CONTENT, DIRECTORY, ADVOCACY)
+#: The public observatory page, its exports and yearly reports (a build that releases new figures).
+OBSERVATORY = "observatory"
+GROUPS = (CONTENT, DIRECTORY, ADVOCACY, OBSERVATORY)
 
 _PREFIX = "pagecache:generation:"
 

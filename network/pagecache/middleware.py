@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from network.pagecache import generations, hits
-from network.pagecache.generations import ADVOCACY, CONTENT, DIRECTORY, GROUPS
+from network.pagecache.generations import ADVOCACY, CONTENT, DIRECTORY, GROUPS, OBSERVATORY
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ PREFIXED_PATHS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("services/", (DIRECTORY,)),
     ("advocacy/calendar", (ADVOCACY,)),
     ("advocacy/messages/", (ADVOCACY, CONTENT)),
+    ("observatory/", (OBSERVATORY,)),
     # Members' areas, sign-in and language switching: never.
     ("accounts/", None),
     ("me/", None),
@@ -66,6 +67,9 @@ CACHEABLE_VIEWS = frozenset(
         "advocacy_calendar:ics",
         "advocacy:message_list",
         "advocacy:message_detail",
+        "observatory:index",
+        "observatory:export",
+        "observatory:report",
     }
 )
 CACHEABLE_NAMESPACES = frozenset({"hsds"})

@@ -243,3 +243,23 @@ def test_an_endorsement_shows_at_once_on_the_message_page(client, lotus):
     endorse(message, signer)
 
     assert "Pairs en Route" in fresh(client, url)
+
+
+def test_a_build_that_releases_new_figures_serves_them_at_once_on_the_public_observatory(client):
+    from network.observatory.models import Release
+    from network.observatory.services import observatory_build
+    from tests.observatory import world
+
+    built = world.network_with_a_small_region()
+    observatory_build()
+    url = f"/en/observatory/?table=referrals_sent_by_category&year={world.YEAR}&granularity=year"
+    before = cached_twice(client, url)
+    releases = Release.objects.count()
+
+    # March brings many more legal-advice referrals from the North: the next build releases other figures.
+    world.referrals(built["north"][2], built["legal"], 40, month=3)
+    observatory_build()
+
+    assert Release.objects.count() > releases
+    assert fresh(client, url) != before
+    cached_twice(client, url)
