@@ -42,6 +42,14 @@ class HomePage(_Anonymous):
     def home(self) -> None:
         self.client.get("/fr/", name="home page")
 
+    @task(1)
+    def directory(self) -> None:
+        self.client.get("/fr/organisations/", name="organisation directory")
+
+    @task(1)
+    def calendar(self) -> None:
+        self.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
+
 
 class LibraryPage(_Anonymous):
     @task
@@ -147,6 +155,10 @@ class StaffMember(_Member):
     def referral(self) -> None:
         if self.referrals:
             self.client.get(f"/fr/referrals/{random.choice(self.referrals)}/", name="referral page")
+
+    @task(1)
+    def library(self) -> None:
+        self.client.get("/fr/library/", name="member library page")
 
 
 class ApiClient(HttpUser):

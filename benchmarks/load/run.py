@@ -307,6 +307,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="duration of the bare and mixed phases")
     parser.add_argument("--kind-seconds", type=int, default=None, help="duration of each page kind's phase")
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--kinds",
+        default=None,
+        help="comma-separated page kinds to measure alone (default: every kind); the mix always runs them all",
+    )
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument(
@@ -327,6 +332,8 @@ def main() -> None:
             common = {"port": port, "users": args.users, "out": args.out}
             rows = run_locust(env, phase="bare", classes=["BareView"], seconds=args.seconds, **common)
             for phase, _audience, classes in KIND_PHASES:
+                if args.kinds and phase not in args.kinds.split(","):
+                    continue
                 rows += run_locust(env, phase=phase, classes=classes, seconds=args.kind_seconds, **common)
             rows += run_locust(env, phase="mixed", classes=MIXED_CLASSES, seconds=args.seconds, **common)
         finally:
