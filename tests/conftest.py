@@ -140,17 +140,22 @@ def pytest_collection_modifyitems(items):
         items.sort(key=_start_rank)  # stable: the order within a file, and of the other files, stays as it was
 
 
-# The files that take longest (measured with `--durations`, 2 workers), longest first; the rest follow in order.
+# The files that take longest (measured with `--durations`, 2 workers: the API fuzzing, gunicorn/Celery processes
+# with the load smoke test, the permission matrix, the crawl of the demo, the inherited URLs, the fault tests,
+# backups, the browser journeys, the demo seeds), longest first; the other files follow in their usual order.
 LONGEST_FIRST = (
-    "tests/processes/test_load_smoke.py",
-    "tests/faults/",
-    "tests/processes/",
-    "tests/browser/",
-    "tests/security/test_inherited_urls.py",
-    "tests/crawl/",
-    "tests/security/test_permission_matrix.py",
     "tests/security/test_api_fuzz.py",
+    "tests/processes/",
+    "tests/security/test_permission_matrix.py",
+    "tests/crawl/",
+    "tests/security/test_inherited_urls.py",
+    "tests/faults/",
     "tests/backups/",
+    "tests/browser/",
+    "tests/advocacy/test_pages.py",
+    "tests/resources/test_demo.py",
+    "tests/referrals/test_demo.py",
+    "tests/advocacy/test_messages.py",
 )
 
 
