@@ -14,6 +14,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The runtime set only: the test, lint, load and audit tools (requirements-dev.txt) stay out of the image.
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -1,12 +1,16 @@
 # Passerelle: the two README commands (`make run`, `make test`) and the checks CI runs.
-# Needs GNU make and python3 (3.11); everything else is installed into .venv from the pinned requirements.txt.
+# Needs GNU make and python3 (3.11); everything else is installed into .venv from the pinned requirements: the
+# runtime set (requirements.txt) for `make run`, plus the development tools (requirements-dev.txt) for the rest.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-# Reinstall only when requirements.txt is newer than the last install.
-STAMP := $(VENV)/.requirements-installed
+# Reinstall only when a requirements file is newer than the last install of its set. Installing the development
+# set (which includes the runtime one) stamps both, so `make run` after `make test` installs nothing more.
+STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x tests/orgs"`.
@@ -19,7 +23,7 @@ PYTEST_WORKERS ?= 2
 .DEFAULT_GOAL := help
 # `make run` runs its steps in order, even under -j.
 .NOTPARALLEL:
-.PHONY: help install run serve migrate seed messages test lint typecheck format check deploy-check clean
+.PHONY: help install install-dev run serve migrate seed messages test lint typecheck format check deploy-check clean
 .PHONY: audit
 
 help: ## List the targets
@@ -29,10 +33,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
-install: $(STAMP) ## Create .venv and install the pinned requirements (only when requirements.txt changed)
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $(STAMP) $@
+
+install: $(STAMP) ## Create .venv and install the pinned runtime requirements (only when requirements.txt changed)
+
+install-dev: $(DEV_STAMP) ## Install the runtime and development requirements (tests, lint, load test, audit)
 
 # `make run`: the embedded demo. SQLite (db.sqlite3), Celery tasks in-process, mail on the console.
 run: export DJANGO_SETTINGS_MODULE = network.settings.dev
@@ -66,7 +76,7 @@ serve: install
 # `make test`: the whole suite. With DATABASE_URL and REDIS_URL set it runs on them (PostgreSQL, Redis) and the
 # process tests (gunicorn, celery worker and beat) run too; without them, SQLite in memory and those are skipped.
 test: export DJANGO_SETTINGS_MODULE = network.settings.test
-test: install ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set)
+test: install-dev ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set)
 	$(BIN)/pytest -q $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 # mypy (with django-stubs) checks the policy core and every app's access rules, services and selectors; modules
@@ -75,16 +85,16 @@ test: install ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when se
 TYPECHECKED = network/orgs/policy.py $(sort $(wildcard network/*/rules.py cms/rules.py network/*/services.py \
 	cms/*services*.py network/*/selectors.py cms/selectors.py))
 
-lint: install ## ruff check, ruff format --check, mypy (policy, rules, services, selectors), import-linter
+lint: install-dev ## ruff check, ruff format --check, mypy (policy, rules, services, selectors), import-linter
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
 	$(BIN)/lint-imports --no-cache
 
-typecheck: install ## mypy on the policy core, every rules.py, services.py and selectors.py
+typecheck: install-dev ## mypy on the policy core, every rules.py, services.py and selectors.py
 	$(BIN)/mypy $(TYPECHECKED)
 
-format: install ## Apply ruff's fixes and formatting
+format: install-dev ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -100,16 +110,16 @@ deploy-check: install
 	ERASURE_LEDGER_PATH=/tmp/passerelle-erasures.jsonl \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-# `make audit`: known vulnerabilities of the pinned requirements (pip-audit; PIP_AUDIT_SERVICE=osv to ask OSV
-# instead of PyPI), then bandit on our code (medium and high findings fail). pip-audit needs its vulnerability
+# `make audit`: known vulnerabilities of the pinned requirements, runtime and development (pip-audit;
+# PIP_AUDIT_SERVICE=osv to ask OSV instead of PyPI), then bandit on our code (medium and high findings fail). pip-audit needs its vulnerability
 # service: where none answers (machines that reach only a package index), it audits nothing, and says so loudly
 # without failing; a known vulnerability always fails.
 PIP_AUDIT_SERVICE ?= pypi
-audit: install ## Known vulnerabilities in requirements.txt (pip-audit), security lint of network/ and cms/ (bandit)
+audit: install-dev ## Known vulnerabilities in requirements*.txt (pip-audit), security lint of network/ and cms/ (bandit)
 	@log=$$(mktemp); status=0; \
-	$(BIN)/pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off --timeout 10 \
+	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --no-deps --disable-pip --progress-spinner off --timeout 10 \
 		--vulnerability-service $(PIP_AUDIT_SERVICE) >"$$log" 2>&1 || status=$$?; \
-	pinned=$$(grep -cE '^[A-Za-z0-9._-]+==' requirements.txt); \
+	pinned=$$(cat requirements.txt requirements-dev.txt | grep -cE '^[A-Za-z0-9._-]+=='); \
 	skipped=$$(grep -c 'could not be audited' "$$log" || true); \
 	if grep -qE 'Found [0-9]+ known vulnerabilit' "$$log"; then \
 		cat "$$log"; rm -f "$$log"; exit 1; \
@@ -133,5 +143,5 @@ backup: install ## Encrypted database backup into BACKUP_DIR (needs DATABASE_URL
 restore: install ## Restore BACKUP=file into RESTORE_DATABASE_URL (a fresh database), replaying the erasure ledger
 	$(MANAGE) restore_database --input "$(BACKUP)" --database-url "$(RESTORE_DATABASE_URL)"
 
-load: install ## Load test (locust against gunicorn, PostgreSQL and Redis): LOAD_SECONDS=60 LOAD_USERS=20
+load: install-dev ## Load test (locust against gunicorn, PostgreSQL and Redis): LOAD_SECONDS=60 LOAD_USERS=20
 	$(BIN)/python benchmarks/load/run.py --seconds $${LOAD_SECONDS:-60} --users $${LOAD_USERS:-20}

@@ -6,14 +6,15 @@ documents); these functions only gather what the templates show, in a constant n
 
 from __future__ import annotations
 
+import mimetypes
 import posixpath
 from typing import Any
 
-from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language_info, get_supported_language_variant
-from django.views.static import serve as static_serve
 from wagtail.documents.views import serve as wagtail_document_serve
 
 from network.orgs import policy
@@ -106,10 +107,20 @@ def serve_document(request: HttpRequest, document_id: str, document_filename: st
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     """The development server's /media/ (DEBUG only, as in the demo): everything but documents.
 
-    Documents live under `documents/` in MEDIA_ROOT; served from there they would skip the access policy, so only
-    /documents/<id>/<filename> (the view above) serves them. Production serves no media directly at all.
+    Documents live under `documents/` in the media storage; served from there they would skip the access policy, so
+    only /documents/<id>/<filename> (the view above) serves them. Production serves no media directly at all. Read
+    through the storage API, so the demo works on any storage (MEDIA_STORAGE), not only MEDIA_ROOT.
     """
     normalised = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
     if normalised.split("/", 1)[0].lower() in {"documents", "..", "."}:
         raise Http404
-    return static_serve(request, normalised, document_root=str(settings.MEDIA_ROOT))
+    try:
+        stored = default_storage.open(normalised, "rb")
+    except (OSError, SuspiciousFileOperation) as missing:  # absent, a directory, or outside the storage
+        raise Http404 from missing
+    content_type, encoding = mimetypes.guess_type(normalised)
+    response = FileResponse(stored, content_type=content_type or "application/octet-stream")
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

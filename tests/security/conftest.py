@@ -13,12 +13,13 @@ that read personal data.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.db.models import Model
 from rest_framework.authtoken.models import Token
 
@@ -150,9 +151,42 @@ def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return sorted(label for label in before.keys() | after.keys() if before.get(label) != after.get(label))
 
 
+@pytest.fixture(scope="module")
+def shared_scenario(django_db_setup, django_db_blocker) -> Iterator[Scenario]:
+    """The scenario built once for a module whose tests only read it, in a transaction rolled back after the module.
+
+    Each test still runs in its own transaction (a savepoint inside this one), rolled back after it; building the
+    three organisations with their page trees, groups and users for each of the matrix's fifteen tests cost more
+    than the requests themselves.
+    """
+    from tests.conftest import restore_migrated_state
+
+    with django_db_blocker.unblock():
+        from wagtail.models import Site
+
+        if not Site.objects.exists():  # a transactional test before this module left the database flushed
+            restore_migrated_state()
+        transaction.set_autocommit(False)
+        try:
+            yield build_scenario()
+        finally:
+            transaction.rollback()
+            transaction.set_autocommit(True)
+
+
 @pytest.fixture
-def scenario(db) -> Scenario:
-    return build_scenario()
+def scenario(db, shared_scenario) -> Scenario:
+    """The module's scenario for one test; what a decision makes on demand is made again in each test's
+    transaction (it is rolled back with the test), so the test sees the same scenario whatever ran before it."""
+    return replace(shared_scenario, users=dict(shared_scenario.users), extra=dict(_initial_extra(shared_scenario)))
+
+
+def _initial_extra(scenario: Scenario) -> dict[str, Any]:
+    """The objects build_scenario itself put in `extra` (the others are made per test)."""
+    return {name: scenario.extra[name] for name in INITIAL_EXTRA}
+
+
+INITIAL_EXTRA = ("b_coordinator",)
 
 
 __all__ = ["ACTORS", "Scenario", "build_scenario", "changed_tables", "database_fingerprint", "token_for"]

@@ -4,6 +4,7 @@ import os
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -137,12 +138,14 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith("production") and not settings.DEBUG:
             raise CommandError("seed_demo loads well-known demo accounts: it never runs with production settings.")
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        # Every demo account shares the one well-known password: hash it once (a slow hash by design, ~0.5 s each).
+        self._password_hash = make_password(password)
         with transaction.atomic():
-            admin = self._user("network-admin", "Network admin", password)
+            admin = self._user("network-admin", "Network admin")
             services.network_admin_grant(user=admin)
             organisations = {spec["slug"]: self._organisation(spec, admin) for spec in ORGANISATIONS}
             for username, slug, role, public_name in MEMBERS:
-                user = self._user(username, public_name, password)
+                user = self._user(username, public_name)
                 organisation = organisations[slug]
                 if not Membership.objects.filter(user=user, organisation=organisation).exists():
                     # Network admins appoint coordinators; coordinators add the rest of their team.
@@ -165,11 +168,11 @@ class Command(BaseCommand):
             )
             self._print_logins(password)
 
-    def _user(self, username: str, public_name: str, password: str) -> User:
+    def _user(self, username: str, public_name: str) -> User:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, email=f"{username}@demo.passerelle.invalid", public_name=public_name)
-            user.set_password(password)
+            user.password = self._password_hash
             user.save()
         # Demo logins sign in at once: their (fictional) address counts as verified, as a real one would once
         # its owner clicked the verification link.
