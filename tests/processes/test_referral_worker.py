@@ -68,6 +68,13 @@ def test_a_worker_on_redis_delivers_the_new_referral_notification(start_service,
     assert len(mails) == 1
     assert referral.number in _body(mails[0])
     assert PERSON_NAME not in _body(mails[0])
+    # (the worker sends the email inside the transaction that records the notification: it commits just after)
+    wait_until(
+        lambda: Notification.objects.filter(user=receiver, topic="referrals.received").exists(),
+        timeout=10,
+        what="the notification",
+        processes=[worker],
+    )
     assert Notification.objects.filter(user=receiver, topic="referrals.received").count() == 1
     message = OutboxMessage.objects.get(topic="referrals.received", object_id=str(referral.pk))
     wait_until(
