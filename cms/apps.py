@@ -44,6 +44,11 @@ class CmsConfig(AppConfig):
         # Visibility and organisation are one decision for every language version of a page (cms/visibility.py).
         page_published.connect(visibility.on_page_published, dispatch_uid="cms.visibility_sync_translations")
 
+        # What anonymous visitors see changed: the page cache drops the site's pages (cms/pagecache.py).
+        from . import pagecache
+
+        pagecache.connect()
+
         # Each organisation's space follows the organisation (see cms/spaces.py).
         signals.organisation_created.connect(spaces.on_organisation_created, dispatch_uid="cms.space_provision")
         signals.organisation_profile_changed.connect(

@@ -21,6 +21,7 @@ from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from cms.models import OrganisationOwnedPage
+from network.pagecache.generations import CONTENT, public_pages_changed
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def visibility_sync_translations(*, page: Page) -> VisibilitySync:
     if changed:
         for updated in model.objects.filter(pk__in=ids):
             index.insert_or_update_object(updated)
+        public_pages_changed(CONTENT)  # copies became public or stopped being so
     return VisibilitySync(visibility=page.visibility, changed=len(changed), copies=len(others))
 
 

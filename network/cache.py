@@ -50,9 +50,18 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._down_until = 0.0
 
+    def hash_increment(self, key: str, field: str, amount: int = 1) -> int | None:
+        """HINCRBY on a Redis hash (counters); None while Redis is unreachable, so the caller counts elsewhere."""
+        client = self._cache.get_client(key, write=True)
+        return client.hincrby(self.make_and_validate_key(key), field, amount)
+
+    def raw_client(self) -> Any:
+        """The redis-py client, for the few callers that need more than the cache API (moving counters)."""
+        return self._cache.get_client(None, write=True)
+
 
 def _degrading(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
-    original = getattr(RedisCache, name)
+    original = getattr(RedisCache, name, None) or getattr(ResilientRedisCache, name)
 
     @wraps(original)
     def method(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
@@ -74,3 +83,4 @@ def _degrading(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
 
 for _name, _fallback in _FALLBACKS.items():
     setattr(ResilientRedisCache, _name, _degrading(_name, _fallback))
+ResilientRedisCache.hash_increment = _degrading("hash_increment", lambda *args, **kwargs: None)  # type: ignore[method-assign]

@@ -3,13 +3,17 @@
 Targets come from the environment that run.py prepares: session cookies of staff members who receive referrals,
 API tokens, the ids of referrals those users may open, and the resource pages to browse. Every request is named by
 what it is (not its URL) so the report groups them.
+
+run.py names the user classes of each phase on locust's command line: the bare view alone, then each page kind
+alone (one class each: anonymous visitors, then signed-in members), then the mix (AnonymousVisitor, StaffMember and
+ApiClient by their weights).
 """
 
 import json
 import os
 import random
 
-from locust import HttpUser, constant, tag, task
+from locust import HttpUser, constant, task
 
 PLAN = json.loads(os.environ.get("LOAD_PLAN", "{}"))
 SEARCH_TERMS = ["santé", "droits", "pairs", "réduction", "numérique", "violence", "guide", "migration"]
@@ -19,30 +23,106 @@ class BareView(HttpUser):
     """The yardstick: the bare Django view on the same gunicorn (run alone, in its own phase)."""
 
     wait_time = constant(0)
-    weight = 0 if os.environ.get("LOAD_PHASE") == "mixed" else 1
 
     @task
     def bare(self) -> None:
         self.client.get("/bench/bare/", name="bare Django view")
 
 
+# --- One page kind per class, for the phases that measure each kind alone ------------------------------------
+
+
+class _Anonymous(HttpUser):
+    abstract = True
+    wait_time = constant(0)
+
+
+class HomePage(_Anonymous):
+    @task
+    def home(self) -> None:
+        self.client.get("/fr/", name="home page")
+
+
+class LibraryPage(_Anonymous):
+    @task
+    def library(self) -> None:
+        self.client.get("/fr/library/", name="library page")
+
+
+class LibrarySearch(_Anonymous):
+    @task
+    def search(self) -> None:
+        self.client.get(f"/fr/library/?q={random.choice(SEARCH_TERMS)}", name="library search")
+
+
+class ResourcePage(_Anonymous):
+    @task
+    def resource(self) -> None:
+        if PLAN.get("resources"):
+            self.client.get(random.choice(PLAN["resources"]), name="resource page")
+
+
+class OrganisationDirectory(_Anonymous):
+    @task
+    def directory(self) -> None:
+        self.client.get("/fr/organisations/", name="organisation directory")
+
+
+class AdvocacyCalendar(_Anonymous):
+    @task
+    def calendar(self) -> None:
+        self.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
+
+
+class _Member(HttpUser):
+    """A signed-in staff member of a receiving organisation (a session made by run.py)."""
+
+    abstract = True
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        # Someone with referrals to open when there is one: a short run must still exercise the referral page.
+        staff = random.choice([member for member in PLAN["staff"] if member["referrals"]] or PLAN["staff"])
+        self.client.cookies.set("sessionid", staff["session"])
+        self.referrals = staff["referrals"]
+
+
+class MemberLibraryPage(_Member):
+    @task
+    def library(self) -> None:
+        self.client.get("/fr/library/", name="member library page")
+
+
+class ReferralInbox(_Member):
+    @task
+    def inbox(self) -> None:
+        self.client.get("/fr/referrals/", name="referral inbox")
+
+
+class ReferralPage(_Member):
+    @task
+    def referral(self) -> None:
+        if self.referrals:
+            self.client.get(f"/fr/referrals/{random.choice(self.referrals)}/", name="referral page")
+
+
+# --- The mix ----------------------------------------------------------------------------------------------------
+
+
 class AnonymousVisitor(HttpUser):
     """Someone browsing and searching the public library."""
 
     wait_time = constant(0)
-    weight = 0 if os.environ.get("LOAD_PHASE") != "mixed" else 5
+    weight = 5
 
-    @tag("library")
     @task(3)
     def library(self) -> None:
         self.client.get("/fr/library/", name="library page")
 
-    @tag("library")
     @task(3)
     def search(self) -> None:
         self.client.get(f"/fr/library/?q={random.choice(SEARCH_TERMS)}", name="library search")
 
-    @tag("library")
     @task(2)
     def resource(self) -> None:
         if PLAN.get("resources"):
@@ -53,17 +133,11 @@ class AnonymousVisitor(HttpUser):
         self.client.get("/fr/", name="home page")
 
 
-class StaffMember(HttpUser):
+class StaffMember(_Member):
     """A staff member of a receiving organisation working through the inbox and referral pages."""
 
-    wait_time = constant(0)
-    weight = 0 if os.environ.get("LOAD_PHASE") != "mixed" else 3
-
-    def on_start(self) -> None:
-        # Someone with referrals to open when there is one: a short run must still exercise the referral page.
-        staff = random.choice([member for member in PLAN["staff"] if member["referrals"]] or PLAN["staff"])
-        self.client.cookies.set("sessionid", staff["session"])
-        self.referrals = staff["referrals"]
+    abstract = False
+    weight = 3
 
     @task(3)
     def inbox(self) -> None:
@@ -79,7 +153,7 @@ class ApiClient(HttpUser):
     """An organisation's integration: reads lists and posts messages on its referrals (writes)."""
 
     wait_time = constant(0)
-    weight = 0 if os.environ.get("LOAD_PHASE") != "mixed" else 2
+    weight = 2
 
     def on_start(self) -> None:
         # Someone with an open conversation when there is one: a short run must still exercise the write.

@@ -4,9 +4,12 @@
 
 Steps: create and migrate a dedicated database (passerelle_load), load the demo network (seed_demo), collect
 static files, start gunicorn with the production command of docker-compose.yml (2 sync workers) and production
-settings on plain HTTP, then run two phases against the same server in the same run:
+settings on plain HTTP, then run these phases against the same server in the same run:
   1. the bare Django view alone (the yardstick of this machine),
-  2. the mix: anonymous library browsing and search, staff inbox and referral pages, API reads and writes.
+  2. each page kind alone, saturated: anonymous visitors (home, library, library search, resource page,
+     organisation directory, advocacy calendar; served by the page cache) and signed-in members (library,
+     referral inbox, referral page), each with its ratio to the bare view (--kind-seconds each),
+  3. the mix: anonymous library browsing and search, staff inbox and referral pages, API reads and writes.
 It writes results.json, results.md and results.png (requests per second and p50/p95/p99 per request kind) to --out.
 """
 
@@ -139,17 +142,35 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
     raise SystemExit(f"gunicorn did not answer; see {log}")
 
 
-def run_locust(env: dict[str, str], *, phase: str, port: int, seconds: int, users: int, out: Path) -> list[dict]:
-    prefix = out / phase
+# (phase, audience, locust user classes): each page kind alone, then the mix.
+KIND_PHASES = [
+    ("home page", "anonymous", ["HomePage"]),
+    ("library page", "anonymous", ["LibraryPage"]),
+    ("library search", "anonymous", ["LibrarySearch"]),
+    ("resource page", "anonymous", ["ResourcePage"]),
+    ("organisation directory", "anonymous", ["OrganisationDirectory"]),
+    ("advocacy calendar", "anonymous", ["AdvocacyCalendar"]),
+    ("member library page", "member", ["MemberLibraryPage"]),
+    ("referral inbox", "member", ["ReferralInbox"]),
+    ("referral page", "member", ["ReferralPage"]),
+]
+MIXED_CLASSES = ["AnonymousVisitor", "StaffMember", "ApiClient"]
+ANONYMOUS_TARGET = 0.5  # issue 16: anonymous public pages at half the bare view or more
+
+
+def run_locust(
+    env: dict[str, str], *, phase: str, classes: list[str], port: int, seconds: int, users: int, out: Path
+) -> list[dict]:
+    prefix = out / phase.replace(" ", "-")
     command = [
         str(BIN / "locust"),
-        "-f", str(Path(__file__).with_name("locustfile.py")),
+        "-f", str(Path(__file__).with_name("locustfile.py")), *classes,
         "--headless", "--host", f"http://127.0.0.1:{port}",
         "--users", str(users), "--spawn-rate", str(users),
         "--run-time", f"{seconds}s", "--stop-timeout", "5",
         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
-    subprocess.run(command, cwd=REPOSITORY, env={**env, "LOAD_PHASE": phase}, check=False, timeout=seconds + 120)  # noqa: S603
+    subprocess.run(command, cwd=REPOSITORY, env=env, check=False, timeout=seconds + 120)  # noqa: S603
     rows = []
     with open(f"{prefix}_stats.csv", newline="") as file:
         for row in csv.DictReader(file):
@@ -160,21 +181,66 @@ def run_locust(env: dict[str, str], *, phase: str, port: int, seconds: int, user
                     "requests": int(row["Request Count"]),
                     "failures": int(row["Failure Count"]),
                     "rps": float(row["Requests/s"]),
-                    "p50": float(row["50%"] or 0),
-                    "p95": float(row["95%"] or 0),
-                    "p99": float(row["99%"] or 0),
+                    "p50": _number(row["50%"]),
+                    "p95": _number(row["95%"]),
+                    "p99": _number(row["99%"]),
+                    # The machine's 1-minute load average at the phase's end: on 2 cores, anything well above
+                    # 2 means other work shared the CPU with the server during this phase.
+                    "load": os.getloadavg()[0],
                 }
             )
     return rows
 
 
+def _number(value: str) -> float:
+    """A percentile of locust's CSV: "N/A" (or empty) when the phase made no request of that kind."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+def kind_ratios(rows: list[dict]) -> list[dict]:
+    """Each page kind measured alone, next to the bare view of the same run."""
+    bare = next((r for r in rows if r["phase"] == "bare" and r["name"] == "bare Django view"), None)
+    kinds = []
+    for phase, audience, _classes in KIND_PHASES:
+        row = next((r for r in rows if r["phase"] == phase and r["name"] != "Aggregated"), None)
+        if row is None or bare is None or not bare["rps"]:
+            continue
+        ratio = row["rps"] / bare["rps"]
+        target = f"≥ {ANONYMOUS_TARGET}" if audience == "anonymous" else "–"
+        met = (ratio >= ANONYMOUS_TARGET) if audience == "anonymous" else None
+        kinds.append({**row, "kind": phase, "audience": audience, "ratio": ratio, "target": target, "met": met})
+    return kinds
+
+
 def write_report(rows: list[dict], out: Path, args: argparse.Namespace) -> None:
-    summary = {"seconds": args.seconds, "users": args.users, "rows": rows}
+    kinds = kind_ratios(rows)
+    summary = {"seconds": args.seconds, "kind_seconds": args.kind_seconds, "users": args.users, "rows": rows}
+    summary["kinds"] = kinds
     (out / "results.json").write_text(json.dumps(summary, indent=2))
     bare = next((r for r in rows if r["name"] == "bare Django view"), None)
     lines = [
-        f"Load test: {args.users} users per phase, {args.seconds} s per phase, gunicorn 2 sync workers, "
-        "PostgreSQL + Redis, production settings over HTTP.",
+        f"Load test: {args.users} users per phase, {args.seconds} s for the bare view and the mix, "
+        f"{args.kind_seconds} s per page kind, gunicorn 2 sync workers, PostgreSQL + Redis, production settings "
+        "over HTTP.",
+        "",
+        "Each page kind alone, against the bare view of the same run (anonymous pages come from the page cache):",
+        "",
+        "| page kind | visitor | req/s | ratio to bare view | target | p50 ms | p95 ms | failures | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind in kinds:
+        verdict = "" if kind["met"] is None else (" ✓" if kind["met"] else " ✗")
+        lines.append(
+            f"| {kind['kind']} | {kind['audience']} | {kind['rps']:.1f} | {kind['ratio']:.2f}{verdict} | "
+            f"{kind['target']} | {kind['p50']:.0f} | {kind['p95']:.0f} | {kind['failures']} | "
+            f"{kind.get('load', 0):.1f} |"
+        )
+    lines += [
+        "",
+        "Every phase:",
         "",
         "| phase | request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -184,6 +250,12 @@ def write_report(rows: list[dict], out: Path, args: argparse.Namespace) -> None:
             f"| {row['phase']} | {row['name']} | {row['requests']} | {row['failures']} | {row['rps']:.1f} | "
             f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} |"
         )
+    if bare and bare.get("load", 0) > 3:
+        lines += [
+            "",
+            f"The machine's load average was {bare['load']:.1f} at the end of the bare phase (2 cores): other work "
+            "shared the CPU, so the absolute figures are low; the ratios compare phases of the same run.",
+        ]
     mixed = next((r for r in rows if r["phase"] == "mixed" and r["name"] == "Aggregated"), None)
     if bare and mixed and mixed["rps"]:
         ratio = mixed["rps"] / bare["rps"]
@@ -206,7 +278,7 @@ def plot(rows: list[dict], path: Path) -> None:
         for r in rows
         if r["phase"] == "mixed" and r["name"] == "Aggregated"
     ]
-    names = [r["name"] for r in shown]
+    names = [r["name"] if r["phase"] != "mixed" else f"{r['name']} (in the mix)" for r in shown]
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(14, 0.5 * len(names) + 2))
     positions = range(len(names))
     height = 0.27
@@ -232,7 +304,8 @@ def replot(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=60, help="duration of each phase")
+    parser.add_argument("--seconds", type=int, default=60, help="duration of the bare and mixed phases")
+    parser.add_argument("--kind-seconds", type=int, default=None, help="duration of each page kind's phase")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"))
@@ -241,6 +314,7 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=REPOSITORY / "benchmarks" / "load" / "results")
     args = parser.parse_args()
+    args.kind_seconds = args.kind_seconds or args.seconds
     args.out.mkdir(parents=True, exist_ok=True)
     ensure_database(args.database_url)
     with tempfile.TemporaryDirectory() as temporary_root:
@@ -250,8 +324,11 @@ def main() -> None:
         port = free_port()
         server = start_gunicorn(env, port, args.out / "gunicorn.log")
         try:
-            rows = run_locust(env, phase="bare", port=port, seconds=args.seconds, users=args.users, out=args.out)
-            rows += run_locust(env, phase="mixed", port=port, seconds=args.seconds, users=args.users, out=args.out)
+            common = {"port": port, "users": args.users, "out": args.out}
+            rows = run_locust(env, phase="bare", classes=["BareView"], seconds=args.seconds, **common)
+            for phase, _audience, classes in KIND_PHASES:
+                rows += run_locust(env, phase=phase, classes=classes, seconds=args.kind_seconds, **common)
+            rows += run_locust(env, phase="mixed", classes=MIXED_CLASSES, seconds=args.seconds, **common)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)

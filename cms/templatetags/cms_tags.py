@@ -88,3 +88,12 @@ def library_url() -> str:
         url = page.url if page is not None else ""
         cache.set(key, url, 300)
     return url
+
+
+@register.simple_tag(takes_context=True)
+def path_in_language(context: dict[str, Any], language_code: str) -> str:
+    """The address being read, in another language (what the language form's redirect would lead to)."""
+    from django.urls import translate_url
+
+    request = context.get("request")
+    return translate_url(request.get_full_path(), language_code) if request is not None else "/"

@@ -3,16 +3,23 @@
 - Whoever disables an account (our service, Wagtail's user admin, the shell), its sessions and tokens end.
 - Whoever changes or resets a password, or adds, removes or regenerates a second factor, every other session of
   the account and its API tokens end: someone who learnt the old secret keeps nothing.
+- Whoever changes how a person is named (public name, real name, the choice to show it; Wagtail's account page
+  or user admin, the shell), the anonymous pages that sign with it (advocacy pages, key messages) are dropped.
 """
 
 from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from network.pagecache.generations import ADVOCACY, CONTENT, public_pages_changed
+
 from .models import User
+
+# The fields a person's name on public pages is made of (network/accounts/names.py).
+_NAMING_FIELDS = frozenset({"public_name", "show_real_name", "first_name", "last_name"})
 
 
 @receiver(pre_save, sender=User, dispatch_uid="accounts.end_sessions_of_disabled_user")
@@ -24,6 +31,13 @@ def end_sessions_of_disabled_user(sender, instance: User, raw: bool = False, **k
         from .services import user_sessions_end
 
         user_sessions_end(user=instance)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.public_pages_follow_names")
+def public_pages_follow_names(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
+    if raw or (update_fields is not None and not _NAMING_FIELDS & set(update_fields)):
+        return  # a sign-in's last_login, a deactivation: no name changed
+    public_pages_changed(CONTENT, ADVOCACY)
 
 
 def end_other_sessions_on_credentials_change(sender: Any, request: Any = None, user: User | None = None, **kwargs):

@@ -33,6 +33,7 @@ from network.orgs import policy
 from network.orgs.models import Organisation
 from network.orgs.policy import AccessDenied, Actor
 from network.outbox.services import outbox_enqueue
+from network.pagecache.generations import ADVOCACY, CONTENT, public_pages_changed
 from network.resources import rules as resource_rules
 from network.themes.models import Theme
 
@@ -95,6 +96,7 @@ def key_message_create(
     message.full_clean()
     message.save()
     message.save_revision(user=acting_user, log_action="advocacy.key_message.create", clean=False)
+    public_pages_changed(ADVOCACY, CONTENT)
     return message
 
 
@@ -121,6 +123,7 @@ def key_message_update(*, message: KeyMessage, acting_user: User, **changes: Any
     message.full_clean()
     message.save()
     message.save_revision(user=acting_user, log_action=True, clean=False)
+    public_pages_changed(ADVOCACY, CONTENT)
     return message
 
 
@@ -178,6 +181,7 @@ def _set_status(message: KeyMessage, status: str, acting_user: User, log_action:
             row.adopted_at = now
         row.save(update_fields=["status", "proposed_at", "adopted_at", "updated_at"])
         row.save_revision(user=acting_user, log_action=log_action if row.pk == message.pk else False, clean=False)
+    public_pages_changed(ADVOCACY, CONTENT)  # key messages show on advocacy pages too
     return next(row for row in rows if row.pk == message.pk)
 
 
@@ -203,6 +207,7 @@ def endorsement_sign(*, message: KeyMessage, organisation: Organisation, acting_
     except IntegrityError as error:
         raise AlreadyEndorsed(_("This organisation already signs this message.")) from error
     _log(acting_user, "advocacy.endorsement.sign", message, organisation)
+    public_pages_changed(ADVOCACY, CONTENT)
     return endorsement
 
 
@@ -219,6 +224,7 @@ def endorsement_withdraw(*, message: KeyMessage, organisation: Organisation, act
     endorsement.withdrawn_by = acting_user
     endorsement.save(update_fields=["withdrawn_at", "withdrawn_by"])
     _log(acting_user, "advocacy.endorsement.withdraw", message, organisation)
+    public_pages_changed(ADVOCACY, CONTENT)
     return endorsement
 
 
@@ -468,6 +474,7 @@ def opportunity_create(
     opportunity.save()
     _set_opportunity_relations(opportunity, acting_user, key_messages, organisations)
     log(instance=opportunity, action="advocacy.opportunity.create", user=acting_user)
+    public_pages_changed(ADVOCACY, CONTENT)
     return opportunity
 
 
@@ -489,6 +496,7 @@ def opportunity_update(
     opportunity.save()
     _set_opportunity_relations(opportunity, acting_user, key_messages, organisations)
     log(instance=opportunity, action="advocacy.opportunity.update", user=acting_user)
+    public_pages_changed(ADVOCACY, CONTENT)
     return opportunity
 
 
@@ -496,6 +504,7 @@ def opportunity_update(
 def opportunity_delete(*, opportunity: AdvocacyOpportunity, acting_user: User) -> None:
     policy.require(acting_user, AdvocacyAction.MANAGE_OPPORTUNITY, opportunity)
     log(instance=opportunity, action="advocacy.opportunity.delete", user=acting_user)
+    public_pages_changed(ADVOCACY, CONTENT)
     opportunity.delete()
 
 
@@ -570,6 +579,7 @@ def participation_answer(
         user=acting_user,
         data={"organisation": str(participation.organisation_id)},
     )
+    public_pages_changed(ADVOCACY, CONTENT)
     return participation
 
 

@@ -20,6 +20,7 @@ from network.directory.rules import DirectoryAction
 from network.orgs import policy
 from network.orgs.languages import normalise_language_codes, unknown_language_codes
 from network.orgs.models import Organisation
+from network.pagecache.generations import DIRECTORY, public_pages_changed
 
 from .models import LocationType, Service, ServiceOpeningHours, Weekday
 
@@ -73,6 +74,7 @@ def service_create(
     service.save()
     _replace_opening_hours(service, slots)
     _log(acting_user, "orgs.service.create", service)
+    public_pages_changed(DIRECTORY)
     return service
 
 
@@ -94,6 +96,7 @@ def service_update(
     if opening_hours is not None:
         _replace_opening_hours(service, slots)
     _log(acting_user, "orgs.service.update", service)
+    public_pages_changed(DIRECTORY)
     return service
 
 
@@ -104,6 +107,7 @@ def service_set_active(*, service: Service, active: bool, acting_user: User) -> 
     service.is_active = active
     service.save(update_fields=["is_active", "updated_at"])
     _log(acting_user, "orgs.service.activate" if active else "orgs.service.deactivate", service)
+    public_pages_changed(DIRECTORY)
     return service
 
 
@@ -117,6 +121,7 @@ def service_mark_verified(*, service: Service, acting_user: User, on: datetime.d
     service.last_verified = day
     service.save(update_fields=["last_verified", "updated_at"])
     _log(acting_user, "orgs.service.verify", service)
+    public_pages_changed(DIRECTORY)
     return service
 
 

@@ -24,6 +24,7 @@ from cms.images import strip_image_metadata
 from network.accounts.models import User
 from network.orgs.rules import MembershipChange, OrganisationAction
 from network.outbox.services import outbox_enqueue
+from network.pagecache.generations import everything_changed
 
 from . import policy, roles, signals
 from .models import (
@@ -77,6 +78,7 @@ def organisation_create(*, acting_user: User, logo: Any = None, slug: str = "", 
     organisation.save()
     signals.organisation_created.send(sender=Organisation, organisation=organisation)
     _log(acting_user, "orgs.organisation.create", organisation)
+    everything_changed()  # the directory lists it; its name shows wherever its pages do
     return organisation
 
 
@@ -97,6 +99,7 @@ def organisation_update_profile(
     organisation.save()
     signals.organisation_profile_changed.send(sender=Organisation, organisation=organisation)
     _log(acting_user, "orgs.organisation.update", organisation)
+    everything_changed()
     return organisation
 
 
@@ -111,6 +114,7 @@ def organisation_set_active(*, organisation: Organisation, active: bool, acting_
         sender=Organisation, organisation=organisation, active=active, acting_user=acting_user
     )
     _log(acting_user, "orgs.organisation.activate" if active else "orgs.organisation.deactivate", organisation)
+    everything_changed()
     return organisation
 
 

@@ -10,3 +10,9 @@ class ResourcesConfig(AppConfig):
         from . import rules
 
         rules.register_rules()  # into the access policy core
+        # A resource page served from the anonymous page cache still counts a view (network/pagecache/hits.py).
+        from network.pagecache.hits import register_counter
+
+        from .services import VIEW_COUNTER, resource_count_view_by_id
+
+        register_counter(VIEW_COUNTER, resource_count_view_by_id)

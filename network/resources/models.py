@@ -273,7 +273,8 @@ class ResourcePage(OrganisationOwnedPage, Page):
         """Answer 404 (as for a missing page) unless the policy lets the visitor see it; count the view."""
         from cms.rules import PageAction
         from network.orgs import policy
-        from network.resources.services import resource_count_view
+        from network.pagecache.hits import count_on_cache_hits
+        from network.resources.services import VIEW_COUNTER, resource_count_view
 
         previewing = getattr(request, "is_preview", False)
         # Previews come from the Wagtail admin, which has already checked that the editor may edit the page.
@@ -286,6 +287,7 @@ class ResourcePage(OrganisationOwnedPage, Page):
             response["Cache-Control"] = "private"
         if not previewing and request.method == "GET":
             resource_count_view(self)
+            count_on_cache_hits(request, VIEW_COUNTER, self.pk)  # served from the page cache: counted again
         return response
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -323,6 +325,17 @@ class ResourceDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} {self.day}: {self.views} views, {self.downloads} downloads"
+
+
+class ResourceViewBatch(models.Model):
+    """A batch of views counted in Redis and added to the daily counters: written in the same transaction as the
+    additions, so a batch is added once even if moving it is interrupted and tried again."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    added_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class CoAuthorshipStatus(models.TextChoices):

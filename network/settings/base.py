@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for anonymous visitors from the shared cache, before any session or user work (docs/caching.md).
+    "network.pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "network.i18n.UnprefixedLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +233,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The anonymous page cache (network/pagecache, docs/caching.md): kept PAGE_CACHE_SECONDS on the server (0: off),
+# dropped at once on a change; proxies and browsers may keep a page PAGE_CACHE_MAX_AGE seconds.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+PAGE_CACHE_MAX_QUERY_LENGTH = 200
 
 # Email: SMTP (a mail catcher in development, a relay in production), from EMAIL_* variables.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -408,6 +417,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.observatory.tasks.observatory_prepare_reports",
         "schedule": float(os.environ.get("OBSERVATORY_BUILD_SECONDS", "3600")),
     },
+    # Resource views counted in Redis (cached pages included) move into the daily counters.
+    "resources-views-flush": {"task": "network.resources.tasks.resource_views_flush", "schedule": 60.0},
 }
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 

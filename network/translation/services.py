@@ -32,6 +32,7 @@ from wagtail_localize.strings import StringValue
 from wagtail_localize.views.edit_translation import apply_machine_translation
 
 from network.orgs import policy
+from network.pagecache.generations import GROUPS, public_pages_changed
 from network.translation import signals
 from network.translation.locales import content_language_codes
 from network.translation.rules import TranslationAction
@@ -284,6 +285,8 @@ def _save_target(translation: Translation, *, user: User | None, publish: bool) 
         revision.publish(user=user, skip_permission_checks=user is None)
     if isinstance(target, Page):
         signals.translated_page_saved.send(sender=type(target), page=target)
+    if publish:  # a published page or snippet (key messages) in another language: anonymous pages change
+        public_pages_changed(*GROUPS)
     return target
 
 

@@ -65,6 +65,8 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
             "benchmarks/load/run.py",
             "--seconds",
             "6",
+            "--kind-seconds",
+            "3",
             "--users",
             "4",
             "--out",
@@ -85,7 +87,10 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
     rows = json.loads((tmp_path / "results.json").read_text())["rows"]
     kinds = {row["name"] for row in rows if row["name"] != "Aggregated"}
     assert {"bare Django view", "library page", "library search", "resource page", "referral inbox",
-            "referral page", "API referrals list", "API resources list"} <= kinds  # fmt: skip
+            "referral page", "API referrals list", "API resources list", "home page", "organisation directory",
+            "advocacy calendar", "member library page"} <= kinds  # fmt: skip
+    summary = json.loads((tmp_path / "results.json").read_text())
+    assert {kind["kind"] for kind in summary["kinds"]} >= {"home page", "resource page", "referral inbox"}
     assert all(row["failures"] == 0 for row in rows), [row for row in rows if row["failures"]]
     assert (tmp_path / "results.png").stat().st_size > 10_000
     assert "ratio" in (tmp_path / "results.md").read_text()
