@@ -24,8 +24,8 @@ from wagtail.models import Locale
 
 from network.core.fragments import cached_fragments
 from network.core.widgets import ListSelect
-from network.orgs import policy
 from network.orgs.languages import language_name
+from network.pagecache.generations import CONTENT, current
 from network.resources import rules as resource_rules
 from network.resources.models import ResourceKind, ResourcePage, confirmed_coauthor_links
 from network.themes.models import Theme
@@ -109,12 +109,12 @@ FILTER_CHOICES_SECONDS = 300
 def _cached_filter_choices(
     user: Any, visible: QuerySet[ResourcePage]
 ) -> tuple[list[Theme], list[tuple[str, str]], list[str]]:
-    """The choices depend only on what the visitor may see (anonymous, network member, own organisations), and
-    reading them scans every visible resource: keep them a few minutes per such scope, not per person."""
+    """The choices depend only on what the visitor may see (the resources' visibility scope), and reading them
+    scans every visible resource: keep them a few minutes per such scope, not per person, and drop them with the
+    content generation (a publish, an unpublish, a visibility or organisation change)."""
     from django.core.cache import cache
 
-    own = sorted(str(pk) for pk in policy.member_organisation_ids(user))
-    scope = "member:" + ",".join(own) if policy.is_network_member(user) else "public"
+    scope = resource_rules.resource_visibility_scope(user).key() + ":" + current([CONTENT])[CONTENT]
     key = "passerelle:library-choices:" + hashlib.sha256(scope.encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
@@ -251,8 +251,6 @@ def library_listing(request: Any, *, locale: Callable[[], Locale | None]) -> Saf
     from django.utils import timezone
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
-
-    from network.pagecache.generations import CONTENT, current
 
     def render() -> SafeString:
         results = library_search(request.user, request.GET, locale=locale())

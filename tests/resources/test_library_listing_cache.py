@@ -155,3 +155,35 @@ def test_members_with_the_same_organisations_share_the_listing_but_not_with_othe
     assert not [query for query in second_look.captured_queries if "resources_resourcepage" in query["sql"]]
     signed_in(other)
     assert _titles(client, index) == {"Protocole d'Étoile"}
+
+
+def test_an_organisation_publishing_its_first_resource_is_offered_in_the_filter_at_once(
+    client, signed_in, lotus, etoile
+):
+    index = library.library_index()
+    library.make_resource(lotus, title="Fiche de Lotus", visibility="public")
+    signed_in(factories.member(lotus, Role.STAFF))
+    assert f'value="{etoile.slug}"' not in client.get(index.url).content.decode()
+
+    library.make_resource(etoile, title="Fiche d'Étoile", visibility="network")
+
+    assert f'value="{etoile.slug}"' in client.get(index.url).content.decode()
+
+
+def test_a_kept_member_listing_costs_only_the_session_the_user_and_the_routing(client, signed_in, lotus):
+    # given a member's listing and search, each looked at once
+    index = library.library_index()
+    for n in range(4):
+        library.make_resource(lotus, title=f"Fiche pratique {n}", visibility=("public", "network")[n % 2])
+    signed_in(factories.member(lotus, Role.STAFF))
+    searched = {"q": "pratique", "kind": "tool"}
+    client.get(index.url)
+    client.get(index.url, searched)
+
+    # when they look again
+    for params in ({}, searched):
+        with CaptureQueriesContext(connection) as queries:
+            assert _titles(client, index, params)
+
+        # then session, user, the user's roles (3) and Wagtail's routing (7) are all it reads
+        assert len(queries) <= 10
