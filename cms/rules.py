@@ -16,6 +16,7 @@ revisions, preview, usage): Wagtail shows any page to anyone who can reach the a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -50,15 +51,32 @@ def may_see_by_visibility(user: Actor, visibility: str, organisation_id: UUID | 
     return False
 
 
+@dataclass(frozen=True)
+class VisibilityScope:
+    """Everything that decides which live pages (by visibility) a user sees: two users with the same scope see
+    the same pages. A cache of what a user sees is keyed by it (e.g. the library's listing)."""
+
+    network: bool  # sees network-only pages
+    organisations: frozenset[UUID]  # sees the organisation-only pages of these organisations
+
+    def key(self) -> str:
+        return ("network" if self.network else "public") + ":" + ",".join(sorted(map(str, self.organisations)))
+
+
+def visibility_scope(user: Actor, *, with_organisation_level: bool) -> VisibilityScope:
+    """What decides `visibility_condition` for this user (read from the policy, fresh on each request)."""
+    own = policy.member_organisation_ids(user) if with_organisation_level else set()
+    return VisibilityScope(network=policy.is_network_member(user), organisations=frozenset(own))
+
+
 def visibility_condition(user: Actor, *, with_organisation_level: bool) -> Q:
     """The rows of a page model with `visibility` and `organisation` that this user may see."""
+    scope = visibility_scope(user, with_organisation_level=with_organisation_level)
     condition = Q(visibility="public")
-    if policy.is_network_member(user):
+    if scope.network:
         condition |= Q(visibility="network")
-    if with_organisation_level:
-        own = policy.member_organisation_ids(user)
-        if own:
-            condition |= Q(visibility="organisation", organisation_id__in=own)
+    if scope.organisations:
+        condition |= Q(visibility="organisation", organisation_id__in=scope.organisations)
     return condition
 
 

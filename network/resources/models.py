@@ -124,22 +124,10 @@ class LibraryIndexPage(RoutablePageMixin, Page):
             return self.locale
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from network.resources.search import library_search, resource_cards
+        from network.resources.search import library_listing
 
         context = super().get_context(request, *args, **kwargs)
-        results = library_search(request.user, request.GET, locale=self.listing_locale())
-        resources = list(results.page_obj.object_list)
-        context.update(
-            form=results.form,
-            page_obj=results.page_obj,
-            resources=resources,
-            cards=resource_cards(resources, request),
-            result_count=results.result_count,
-            is_filtered=results.is_filtered,
-            query=results.query,
-            listing_locale=results.locale,
-            feed_urls=self.feed_urls(request),
-        )
+        context.update(listing=library_listing(request, locale=self.listing_locale), feed_urls=self.feed_urls(request))
         return context
 
     @path("feed/rss/", name="feed_rss")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cms.rules import PageAction, register_page_type
+from cms.rules import PageAction, VisibilityScope, register_page_type, visibility_scope
 from network.orgs import policy
 from network.orgs.policy import Action, Actor
 
@@ -26,6 +26,11 @@ class ResourceAction(Action):
 def visible_resources(user: Actor) -> QuerySet[Any]:
     """Live resource pages (every locale) this user may see. Filter by locale at the call site."""
     return policy.visible(user, PageAction.VIEW_PAGE, ResourcePage)
+
+
+def resource_visibility_scope(user: Actor) -> VisibilityScope:
+    """What decides `visible_resources(user)`: users with the same scope see the same resources."""
+    return visibility_scope(user, with_organisation_level=True)
 
 
 def may_answer_coauthorship(user: Actor, coauthorship: ResourceCoAuthorship) -> bool:

@@ -8,6 +8,7 @@ SQLite or PostgreSQL) ranks what is left. The number of queries does not depend 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +24,8 @@ from wagtail.models import Locale
 
 from network.core.fragments import cached_fragments
 from network.core.widgets import ListSelect
-from network.orgs import policy
 from network.orgs.languages import language_name
+from network.pagecache.generations import CONTENT, current
 from network.resources import rules as resource_rules
 from network.resources.models import ResourceKind, ResourcePage, confirmed_coauthor_links
 from network.themes.models import Theme
@@ -108,12 +109,12 @@ FILTER_CHOICES_SECONDS = 300
 def _cached_filter_choices(
     user: Any, visible: QuerySet[ResourcePage]
 ) -> tuple[list[Theme], list[tuple[str, str]], list[str]]:
-    """The choices depend only on what the visitor may see (anonymous, network member, own organisations), and
-    reading them scans every visible resource: keep them a few minutes per such scope, not per person."""
+    """The choices depend only on what the visitor may see (the resources' visibility scope), and reading them
+    scans every visible resource: keep them a few minutes per such scope, not per person, and drop them with the
+    content generation (a publish, an unpublish, a visibility or organisation change)."""
     from django.core.cache import cache
 
-    own = sorted(str(pk) for pk in policy.member_organisation_ids(user))
-    scope = "member:" + ",".join(own) if policy.is_network_member(user) else "public"
+    scope = resource_rules.resource_visibility_scope(user).key() + ":" + current([CONTENT])[CONTENT]
     key = "passerelle:library-choices:" + hashlib.sha256(scope.encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
@@ -227,3 +228,57 @@ def resource_cards(resources: list[ResourcePage], request: Any) -> list[SafeStri
         context=lambda resource: {"resource": resource, "url": urls[resource.pk], "LANGUAGE_CODE": language},
         seconds=CARD_SECONDS,
     )
+
+
+LISTING_TEMPLATE = "resources/includes/library_listing.html"
+LISTING_SECONDS = 600
+
+
+def library_listing(request: Any, *, locale: Callable[[], Locale | None]) -> SafeString:
+    """The library's form, count, cards and pagination for this request, kept in the cache and shared by everyone
+    who would get the same HTML.
+
+    The key holds everything the listing depends on: the language and time zone it is shown in, the address and
+    its whole query string (the form echoes it, the pagination links keep it), what decides which resources the
+    visitor may see (`resource_visibility_scope`: whether they see network-only resources and which
+    organisations' organisation-only ones, read from the access policy on each request, so a membership, role or
+    organisation change is a new key at once), and the page cache's content generation, which every publish,
+    unpublish, move, deletion, visibility or translation sync, organisation or theme change moves on. Nothing in it
+    is about who looks beyond that scope. A long query string (a search nobody repeats) is rendered, not stored.
+    """
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    def render() -> SafeString:
+        results = library_search(request.user, request.GET, locale=locale())
+        resources = list(results.page_obj.object_list)
+        context = {
+            "form": results.form,
+            "page_obj": results.page_obj,
+            "cards": resource_cards(resources, request),
+            "result_count": results.result_count,
+            "is_filtered": results.is_filtered,
+        }
+        return mark_safe(render_to_string(LISTING_TEMPLATE, context, request=request))  # noqa: S308  (the template engine escaped it)
+
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > settings.PAGE_CACHE_MAX_QUERY_LENGTH or getattr(request, "is_preview", False):
+        return render()
+    scope = resource_rules.resource_visibility_scope(request.user)
+    shown = (
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        request.path,
+        sorted(request.GET.lists()),
+        scope.key(),
+        current([CONTENT])[CONTENT],
+    )
+    key = "passerelle:library-listing:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), LISTING_SECONDS)
+    return mark_safe(html)  # noqa: S308  (rendered by the template engine, which escaped it)

@@ -358,7 +358,8 @@ def test_library_runs_the_same_number_of_queries_for_3_or_30_resources(client, s
 
     assert with_three == with_thirty
     # Session, user, and the user's roles (one query) take 3; Wagtail's routing 7 (site, pages, restrictions); the
-    # listing 5 (locale, themes, count, rows, their themes): the member pages' budget is 15
+    # listing, when not kept in the cache, 5 (locale, themes, count, rows, their themes): the member pages' budget is
+    # 15 (a kept listing costs none: tests/resources/test_library_listing_cache.py)
     assert max(with_thirty) <= 15
 
 
