@@ -513,7 +513,7 @@ def test_demo_key_messages_cover_every_status_with_versions_and_signatures_and_l
     from network.demo.advocacy_messages import DEMO_MESSAGES, seed_demo_key_messages
 
     settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
-    call_command("seed_demo", quiet_logins=True)
+    call_command("seed_demo", quiet_logins=True, without_observatory=True)
 
     seed_demo_key_messages()
     count = KeyMessage.objects.count()

@@ -270,7 +270,7 @@ def test_demo_advocacy_goes_through_the_workflow_and_adds_nothing_the_second_tim
 
     # given the demo network, which seeds the demo advocacy
     settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
-    call_command("seed_demo", quiet_logins=True)
+    call_command("seed_demo", quiet_logins=True, without_observatory=True)
 
     # when the demo advocacy is seeded again, nothing is added
     assert seed_demo_advocacy() == 0

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_referrals_cover_every_state_with_fake_persons_and_load_once(settings):
     # Given the demo network (its command may already add the referrals)
     settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
-    call_command("seed_demo", quiet_logins=True)
+    call_command("seed_demo", quiet_logins=True, without_observatory=True)
 
     # When the demo referrals are seeded, and seeded again
     seed_demo_referrals()

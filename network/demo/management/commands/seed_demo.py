@@ -133,6 +133,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--without-observatory",
+            action="store_true",
+            help="Skip the observatory's two years of past referrals and its first build (tests of other parts).",
+        )
 
     def handle(self, *args, **options):
         if settings.SETTINGS_MODULE.endswith("production") and not settings.DEBUG:
@@ -158,7 +163,9 @@ class Command(BaseCommand):
             resources_added = seed_demo_resources()
             key_messages_added = seed_demo_key_messages()
             advocacy_added = seed_demo_advocacy()
-            history_added = seed_demo_observatory()  # builds the observatory after the transaction
+            history_added = 0
+            if not options["without_observatory"]:
+                history_added = seed_demo_observatory()  # builds the observatory after the transaction
         if not options["quiet_logins"]:
             self.stdout.write(
                 f"Demo services added: {services_added}; demo referrals added: {referrals_added}; "
