@@ -43,7 +43,7 @@ def cached_fragments(
     for key, item in keyed:
         if key not in found:
             html = render_to_string(template_name, context(item))
-            found[key] = missing[key] = mark_safe(html)  # noqa: S308  (the template engine escaped it)
+            found[key] = missing[key] = mark_safe(html)  # noqa: S308  (the template engine escaped it)  # nosec B308 B703
     if missing:
         cache.set_many(missing, seconds)
     return [found[key] for key, _item in keyed]
