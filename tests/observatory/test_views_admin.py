@@ -22,13 +22,14 @@ def test_network_admin_reads_which_cells_each_release_suppressed_and_why(signed_
     response = client.get("/admin/observatory/releases/")
 
     # Then the release is listed with its parameters and each suppressed cell with its reason, never a value
+    # (the admin speaks the site's default language, French, whatever the test's active language)
     assert response.status_code == 200
     row = BeautifulSoup(response.content, "html.parser").find("table", class_="listing").tbody.tr
     text = row.get_text(" ", strip=True)
-    assert "Referrals sent, by service category" in text and f"#{release.pk}" in text
+    assert "Orientations envoyées, par catégorie de service" in text and f"#{release.pk}" in text
     assert "threshold=10" in text
-    assert "sexual-health-testing:2026 : under the threshold" in text
-    assert "total:2026 : secondary suppression" in text
+    assert "sexual-health-testing:2026 : sous le seuil" in text
+    assert "total:2026 : masquage secondaire" in text
 
 
 def test_coordinator_is_turned_away_from_the_release_log_and_the_settings(signed_in):
@@ -47,7 +48,7 @@ def test_network_admin_changes_the_settings_but_never_below_the_floor(signed_in,
 
     refused = client.post("/admin/observatory/settings/", {"threshold": 3, "rounding_base": 5, "dominance_share": 85})
     assert refused.status_code == 200
-    assert "cannot be below 5" in refused.content.decode()
+    assert "Le seuil ne peut pas être inférieur à 5" in refused.content.decode()  # the admin speaks French
     assert ObservatorySettings.load().threshold == 10
 
     saved = client.post("/admin/observatory/settings/", {"threshold": 15, "rounding_base": 10, "dominance_share": 80})
