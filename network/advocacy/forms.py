@@ -107,6 +107,7 @@ class KeyMessageForm(forms.Form):
 class OrganisationChoiceForm(forms.Form):
     """Which of my organisations signs (or withdraws its signature)."""
 
+    # Translators: the organisation a person signs on behalf of (not "in favour of").
     organisation = forms.ModelChoiceField(label=_("For"), queryset=Organisation.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:

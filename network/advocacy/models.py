@@ -37,6 +37,7 @@ class MessageStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PROPOSED = "proposed", _("Proposed")
     ADOPTED = "adopted", _("Adopted")
+    # Translators: a key message withdrawn from use (no longer to be quoted), not a person.
     RETIRED = "retired", _("Retired")
 
 
@@ -157,10 +158,12 @@ class PageVisibility(models.TextChoices):
 
 class AdvocacyPageKind(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign")
+    # Translators: an advocacy page kind: a thematic file gathering documents on one subject.
     DOSSIER = "dossier", _("Dossier")
 
 
 class TestimonyBlock(blocks.StructBlock):
+    # Translators: an advocacy page kind: a first-hand account of lived experience.
     text = blocks.TextBlock(label=_("Testimony"))
     signed_as = blocks.CharBlock(
         required=False,

@@ -23,11 +23,49 @@ from network.orgs.models import Organisation
 from network.referrals.models import Consent, Referral, ReferralEvent
 from network.resources.models import ResourceDailyCount, ResourcePage
 
-REGIONS = (
-    ("ile-de-france", "Île-de-France", ["IDF", "Paris region"]),
-    ("provence-alpes-cote-d-azur", "Provence-Alpes-Côte d'Azur", ["PACA"]),
-    ("auvergne-rhone-alpes", "Auvergne-Rhône-Alpes", ["ARA"]),
-    ("occitanie", "Occitanie", []),
+REGIONS = (  # code, name in French, other spellings, names in the other interface languages
+    (
+        "ile-de-france",
+        "Île-de-France",
+        ["IDF", "Paris region"],
+        {
+            "en": "Île-de-France (Paris region)",
+            "es": "Isla de Francia",
+            "ru": "Иль-де-Франс",
+            "zh-hans": "法兰西岛大区",
+            "ar": "إيل دو فرانس",
+        },
+    ),
+    (
+        "provence-alpes-cote-d-azur",
+        "Provence-Alpes-Côte d'Azur",
+        ["PACA"],
+        {
+            "en": "Provence-Alpes-Côte d'Azur",
+            "es": "Provenza-Alpes-Costa Azul",
+            "ru": "Прованс — Альпы — Лазурный берег",
+            "zh-hans": "普罗旺斯-阿尔卑斯-蓝色海岸大区",
+            "ar": "بروفانس ألب كوت دازور",
+        },
+    ),
+    (
+        "auvergne-rhone-alpes",
+        "Auvergne-Rhône-Alpes",
+        ["ARA"],
+        {
+            "en": "Auvergne-Rhône-Alpes",
+            "es": "Auvernia-Ródano-Alpes",
+            "ru": "Овернь — Рона — Альпы",
+            "zh-hans": "奥弗涅-罗讷-阿尔卑斯大区",
+            "ar": "أوفيرن رون ألب",
+        },
+    ),
+    (
+        "occitanie",
+        "Occitanie",
+        [],
+        {"en": "Occitania", "es": "Occitania", "ru": "Окситания", "zh-hans": "奥克西塔尼大区", "ar": "أوكسيتانيا"},
+    ),
 )
 SENDERS = ("lotus-outreach", "collectif-etoile", "amaranthe", "pairs-en-route")
 MONTHS = 15
@@ -48,9 +86,15 @@ ENDINGS = (
 
 def seed_demo_observatory() -> int:
     """Configure the regions, add the past activity once, and build the observatory; returns referrals added."""
-    for order, (code, label, other_names) in enumerate(REGIONS):
+    for order, (code, label, other_names, label_translations) in enumerate(REGIONS):
         ObservatoryRegion.objects.get_or_create(
-            code=code, defaults={"label": label, "other_names": other_names, "sort_order": order}
+            code=code,
+            defaults={
+                "label": label,
+                "label_translations": label_translations,
+                "other_names": other_names,
+                "sort_order": order,
+            },
         )
     added = 0
     organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=SENDERS)}

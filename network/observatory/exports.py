@@ -74,6 +74,7 @@ def notes_of(table: ReleasedTable, *, scope_label: str) -> list[tuple[str, str]]
         notes.append((_("Method"), table.note))
     notes.append((SUPPRESSED_MARK, suppressed_explanation()))
     if table.release_id is not None:
+        # Translators: a publication of disclosure-controlled figures (noun).
         notes.append((_("Release"), str(table.release_id)))
     return notes
 

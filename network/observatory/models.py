@@ -125,7 +125,13 @@ class ObservatoryRegion(models.Model):
     the code, the label or one of the other names (compared without case or surrounding spaces)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    label = models.CharField(_("name"), max_length=120)
+    label = models.CharField(_("name"), max_length=120, help_text=_("In the site's default language."))
+    label_translations = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_('Language code → name, e.g. {"en": "Paris region", "ar": "منطقة باريس"}.'),
+    )
     other_names = models.JSONField(
         _("other names"),
         default=list,
@@ -142,8 +148,17 @@ class ObservatoryRegion(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def label_in(self, language: str) -> str:
+        """The region's name in `language`, else in the site's default language (a place name often stays)."""
+        translations = self.label_translations if isinstance(self.label_translations, dict) else {}
+        return translations.get(language) or translations.get(language.split("-")[0]) or self.label
+
     def clean(self) -> None:
         super().clean()
+        if not isinstance(self.label_translations, dict) or not all(
+            isinstance(code, str) and isinstance(name, str) for code, name in self.label_translations.items()
+        ):
+            raise ValidationError({"label_translations": _("Give the names as language code → name.")})
         if not isinstance(self.other_names, list) or not all(isinstance(name, str) for name in self.other_names):
             raise ValidationError({"other_names": _("Give a list of names.")})
 

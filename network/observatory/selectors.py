@@ -10,7 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from . import labels
 from .catalogue import TABLES, TableSpec, table_spec
@@ -34,9 +36,13 @@ def table_catalogue() -> list[TableSpec]:
 
 
 def regions() -> list[Region]:
-    """The network's configured region list (code and label), in its order: the only regions figures are given
-    for. Organisations whose region matches none count in the network's figures only."""
-    return [Region(code=r.code, label=r.label) for r in ObservatoryRegion.objects.order_by("sort_order", "code")]
+    """The network's configured region list (code, label in the active language), in its order: the only regions
+    figures are given for. Organisations whose region matches none count in the network's figures only."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return [
+        Region(code=r.code, label=r.label_in(language))
+        for r in ObservatoryRegion.objects.order_by("sort_order", "code")
+    ]
 
 
 def available_years() -> list[int]:

@@ -79,7 +79,9 @@ class ReferralFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             EVERY,
+            # Translators: filter of the referral lists: referrals still in progress.
             ("open", _("Open")),
+            # Translators: filter of the referral lists: referrals that have ended.
             ("closed", _("Closed")),
             *ReferralStatus.choices,
         ]

@@ -39,6 +39,7 @@ CLOSED_STATUSES = (
 
 
 class Urgency(models.TextChoices):
+    # Translators: a referral's urgency: not urgent.
     ROUTINE = "routine", _("Routine")
     SOON = "soon", _("Within a week")
     URGENT = "urgent", _("Urgent (48 hours)")
@@ -75,6 +76,7 @@ class Outcome(models.TextChoices):
 class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbal")
     WRITTEN = "written", _("Written")
+    # Translators: how the person's consent was recorded: on a device, in digital form.
     DIGITAL = "digital", _("Digital")
 
 

@@ -92,7 +92,10 @@ class ResourceBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label=_("Heading"), template="resources/blocks/heading.html")
     paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h3", "h4"], label=_("Paragraph"))
     key_takeaways = blocks.ListBlock(
-        blocks.CharBlock(label=_("Takeaway")), label=_("Key takeaways"), template="resources/blocks/key_takeaways.html"
+        # Translators: a resource kind: one short lesson to take away.
+        blocks.CharBlock(label=_("Takeaway")),
+        label=_("Key takeaways"),
+        template="resources/blocks/key_takeaways.html",
     )
     quote = blocks.BlockQuoteBlock(label=_("Quote"))
     lesson_learned = LessonLearnedBlock()
