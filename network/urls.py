@@ -55,8 +55,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    # Uploaded images for the development server and the demo; documents never (they go through serve_document).
+if settings.SERVE_MEDIA:
+    # Uploaded images for the demo (`make run`, DEBUG on or off); documents never (they go through serve_document).
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]
 
 # The public directory in Open Referral HSDS 3.0, outside the language prefix (machine-readable, one address).
@@ -64,3 +64,5 @@ urlpatterns += [path("hsds/", include("network.directory.hsds_urls"))]
 
 # A path no route matches answers JSON under /api/ (like the API's own 404s), the site's page elsewhere.
 handler404 = "network.core.errors.not_found"
+# The site's own 500 page, in the address's language, that needs neither the database nor a request context.
+handler500 = "network.core.errors.server_error"
