@@ -7,6 +7,7 @@ Needs Java (`/usr/bin/java`); skipped without it, saying so.
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import subprocess
@@ -18,9 +19,11 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from network.advocacy.models import MessageStatus
+from network.advocacy.services import opportunity_create
+from tests import factories
 from tests.advocacy.factories import make_key_message
 from tests.resources.factories import library_in, make_resource, translate
 
@@ -65,6 +68,14 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             resource = make_resource(scenario.a, title="Guide de réduction des risques", slug="guide-rdr")
             translations = {"fr": resource, "ar": translate(resource, "ar", title="دليل الحد من المخاطر", slug="rdr")}
             message = make_key_message(scenario.a, status=MessageStatus.ADOPTED)
+            opportunity_create(
+                acting_user=factories.coordinator_of(scenario.a),
+                title="Journée internationale",
+                starts_at=timezone.localtime().replace(microsecond=0) + datetime.timedelta(days=10),
+                level="national",
+                is_public=True,
+                key_messages=[message],
+            )
             yield Site(scenario=scenario, resource=resource, translations=translations, message=message)
         finally:
             transaction.rollback()
@@ -102,6 +113,8 @@ def addresses(site: Site, language: str) -> tuple[list[str], list[str]]:
             reverse("accounts:api_token"),
             reverse("account_email"),
             reverse("mfa_index"),
+            reverse("account_change_password"),
+            reverse("usersessions_list"),
             reverse("orgs:partnerships"),
             reverse("advocacy:message_create"),
             reverse("advocacy:message_history", kwargs={"pk": site.message.pk}),
@@ -131,6 +144,15 @@ def render_pages(site: Site, directory: Path) -> dict[Path, str]:
                 reverse("orgs:edit_profile", kwargs={"slug": site.scenario.a.slug}),
                 reverse("directory:services_manage", kwargs={"slug": site.scenario.a.slug}),
                 reverse("referrals:access_log", kwargs={"pk": site.scenario.referral.pk}),
+                reverse("orgs:member_invite", kwargs={"slug": site.scenario.a.slug}),
+                reverse("orgs:moderation", kwargs={"slug": site.scenario.a.slug}),
+                reverse("directory:service_create", kwargs={"slug": site.scenario.a.slug}),
+                reverse(
+                    "directory:service_edit", kwargs={"slug": site.scenario.a.slug, "pk": site.scenario.a_service.pk}
+                ),
+                reverse("orgs:partnership_propose"),
+                reverse("orgs:partnership_detail", kwargs={"pk": site.scenario.partnership.pk}),
+                reverse("advocacy:message_edit", kwargs={"pk": site.message.pk}),
             ]
         for reader, client, urls in (("anonymous", anonymous, public), ("staff", staff, members)) + (
             ("coordinator", coordinator, manage),
