@@ -25,6 +25,7 @@ from network.advocacy.models import MessageStatus
 from network.advocacy.services import opportunity_create
 from tests import factories
 from tests.advocacy.factories import make_key_message
+from tests.advocacy.test_pages import make_page
 from tests.resources.factories import library_in, make_resource, translate
 
 JAVA = shutil.which("java")
@@ -47,6 +48,7 @@ class Site:
     resource: object
     translations: dict
     message: object
+    advocacy_page: object
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +78,14 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
                 is_public=True,
                 key_messages=[message],
             )
-            yield Site(scenario=scenario, resource=resource, translations=translations, message=message)
+            advocacy_page = make_page(scenario.a, title="Décriminaliser le travail du sexe", slug="decriminaliser")
+            yield Site(
+                scenario=scenario,
+                resource=resource,
+                translations=translations,
+                message=message,
+                advocacy_page=advocacy_page,
+            )
         finally:
             transaction.rollback()
             transaction.set_autocommit(True)
@@ -92,6 +101,9 @@ def addresses(site: Site, language: str) -> tuple[list[str], list[str]]:
             library,
             f"{library}?q=guide&kind=tool",
             site.translations[language].url,
+            f"/{language}/spaces/",
+            f"/{language}/spaces/{scenario.a.space_page.slug}/",
+            site.advocacy_page.url,  # in French only
             reverse("orgs:directory"),
             reverse("orgs:detail", kwargs={"slug": scenario.a.slug}),
             reverse("directory:service_directory") + "?q=legal",
@@ -159,7 +171,8 @@ def render_pages(site: Site, directory: Path) -> dict[Path, str]:
         ):
             for url in urls:
                 response = client.get(url)
-                assert response.status_code in (200, 404), f"{reader} {url} → {response.status_code}"
+                expected = 404 if "no-such-page" in url else 200
+                assert response.status_code == expected, f"{reader} {url} → {response.status_code}"
                 assert response["Content-Type"].startswith("text/html"), url
                 path = directory / f"{len(written):03d}.html"
                 path.write_bytes(response.content)
