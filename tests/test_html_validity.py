@@ -26,6 +26,7 @@ from network.advocacy.services import opportunity_create
 from tests import factories
 from tests.advocacy.factories import make_key_message
 from tests.advocacy.test_pages import make_page
+from tests.observatory.view_releases import make_region, make_release
 from tests.resources.factories import library_in, make_resource, translate
 
 JAVA = shutil.which("java")
@@ -78,6 +79,9 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
                 is_public=True,
                 key_messages=[message],
             )
+            region = make_region("alpha-region", "Alpha region", scenario.a)
+            make_release()  # the network's figures for 2026, with a suppressed cell
+            make_release(scope="region", scope_key=region.code)
             advocacy_page = make_page(scenario.a, title="Décriminaliser le travail du sexe", slug="decriminaliser")
             yield Site(
                 scenario=scenario,
@@ -131,6 +135,7 @@ def addresses(site: Site, language: str) -> tuple[list[str], list[str]]:
             reverse("advocacy:message_create"),
             reverse("advocacy:message_history", kwargs={"pk": site.message.pk}),
             reverse("advocacy:invitations"),
+            reverse("observatory:region", kwargs={"code": "alpha-region"}),
             library,
         ]
     return public, members
