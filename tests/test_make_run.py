@@ -22,10 +22,13 @@ from django.db import connection
 
 from tests.processes.stack import REPOSITORY, Process, free_port, start_process, wait_until
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="the server process needs the test PostgreSQL database",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="the server process needs the test PostgreSQL database",
+    ),
+    pytest.mark.django_db,  # so that the test database exists when this module runs alone
+]
 
 
 def serve_command(port: int) -> list[str]:
@@ -33,6 +36,8 @@ def serve_command(port: int) -> list[str]:
     dry_run = subprocess.run(  # noqa: S603
         ["make", "-n", "serve", "HOST=127.0.0.1", f"PORT={port}"],  # noqa: S607
         cwd=REPOSITORY,
+        # Not the flags of a `make test` this runs under (its jobserver, its own options).
+        env={key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")},
         capture_output=True,
         text=True,
         check=True,
