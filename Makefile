@@ -70,7 +70,7 @@ messages: install
 
 serve: export DJANGO_SETTINGS_MODULE ?= network.settings.dev
 serve: install
-	@echo "Passerelle is served on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
+	@echo "Passerelle is served on http://$(HOST):$(PORT)/ (Ctrl-C to stop; DEBUG=1 make run for Django's debug pages)."
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # `make test`: the whole suite. With DATABASE_URL and REDIS_URL set it runs on them (PostgreSQL, Redis) and the

@@ -1,6 +1,17 @@
 from django.middleware.locale import LocaleMiddleware
 
-UNPREFIXED_PATHS = ("/api/", "/admin/", "/documents/", "/healthz/", "/hsds/", "/static/", "/media/")
+UNPREFIXED_PATHS = (
+    "/api/",
+    "/admin/",
+    "/documents/",
+    "/healthz/",
+    "/hsds/",
+    "/static/",
+    "/media/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/sitemap-",
+)
 
 
 class UnprefixedLocaleMiddleware(LocaleMiddleware):

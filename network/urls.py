@@ -6,7 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.sitemap import sitemap
+from cms.robots import robots_txt
+from cms.sitemap import sitemap, sitemap_language
 from network.accounts.views import admin_login, closed_screen
 from network.health import healthz
 from network.resources.views import serve_document, serve_media
@@ -14,7 +15,10 @@ from network.resources.views import serve_document, serve_media
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     # The pages an anonymous visitor may open, in every language (never a network-only one: see cms/sitemap.py).
+    # An index of one sitemap per language, at the root (a sitemap lists only addresses below its own directory).
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap-<str:language>.xml", sitemap_language, name="sitemap_language"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     # Wagtail's own login would sign people in with a password alone: send them to allauth (two-factor) instead.
     path("admin/login/", admin_login, name="admin_login"),
     # wagtail-localize's URLs are in the admin's, each behind the access policy (network/translation/wagtail_hooks.py)
@@ -51,8 +55,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    # Uploaded images for the development server and the demo; documents never (they go through serve_document).
+if settings.SERVE_MEDIA:
+    # Uploaded images for the demo (`make run`, DEBUG on or off); documents never (they go through serve_document).
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]
 
 # The public directory in Open Referral HSDS 3.0, outside the language prefix (machine-readable, one address).
@@ -60,3 +64,5 @@ urlpatterns += [path("hsds/", include("network.directory.hsds_urls"))]
 
 # A path no route matches answers JSON under /api/ (like the API's own 404s), the site's page elsewhere.
 handler404 = "network.core.errors.not_found"
+# The site's own 500 page, in the address's language, that needs neither the database nor a request context.
+handler500 = "network.core.errors.server_error"

@@ -52,13 +52,18 @@ PREFIXED_PATHS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
 )
 UNPREFIXED_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("/hsds/", (DIRECTORY,)),
+    # The sitemap index and the language sitemaps (/sitemap-fr.xml): whatever is public may change them.
     ("/sitemap.xml", GROUPS),
+    ("/sitemap-", GROUPS),
+    ("/robots.txt", ()),  # made from settings alone: no group to follow
 )
 # The views whose anonymous answers may be kept (checked after the view ran, whatever the address said).
 CACHEABLE_VIEWS = frozenset(
     {
         "wagtail_serve",
         "sitemap",
+        "sitemap_language",
+        "robots_txt",
         "orgs:directory",
         "orgs:detail",
         "directory:service_directory",

@@ -105,7 +105,7 @@ def serve_document(request: HttpRequest, document_id: str, document_filename: st
 
 
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:
-    """The development server's /media/ (DEBUG only, as in the demo): everything but documents.
+    """The demo's /media/ (`SERVE_MEDIA`, set by the dev settings behind `make run`): everything but documents.
 
     Documents live under `documents/` in the media storage; served from there they would skip the access policy, so
     only /documents/<id>/<filename> (the view above) serves them. Production serves no media directly at all. Read

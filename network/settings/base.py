@@ -207,6 +207,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "assets"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Serve uploaded images (never documents) from /media/ in the application: the demo's `make run` only (dev.py).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Uploads (images, documents, avatars): MEDIA_ROOT, or an S3-compatible bucket with MEDIA_STORAGE=s3 + AWS_*.
 from network.core.media_storage import media_storage_setting  # noqa: E402
 

@@ -244,7 +244,7 @@ def test_development_media_route_is_the_guarded_view(client, lotus):
 
     document = library.make_document(lotus)
     try:
-        with override_settings(DEBUG=True):
+        with override_settings(SERVE_MEDIA=True):
             importlib.reload(network.urls)
             clear_url_caches()
             assert resolve(f"/media/{document.file.name}").func is views.serve_media

@@ -184,8 +184,8 @@ def test_api_resource_list_gives_an_anonymous_caller_no_network_or_own_organisat
 
 
 def test_sitemap_lists_public_pages_and_never_a_network_own_organisation_or_draft_page(client, space, draft):
-    # When anyone fetches the sitemap
-    response = client.get("/sitemap.xml")
+    # When anyone fetches the French sitemap
+    response = client.get("/sitemap-fr.xml")
 
     # Then it is XML listing the public resource and the site's public sections
     body = response.content.decode()
@@ -199,7 +199,7 @@ def test_sitemap_lists_public_pages_and_never_a_network_own_organisation_or_draf
 
 
 def test_sitemap_is_the_same_for_a_member(space, own_member_client):
-    body = html_of(own_member_client, "/sitemap.xml")
+    body = html_of(own_member_client, "/sitemap-fr.xml")
 
     assert f"{space.public.url}</loc>" in body
     assert f"{space.own.url}</loc>" not in body
@@ -240,8 +240,8 @@ def test_sitemap_lists_every_language_copy_a_visitor_may_open(client, space):
     english = translate(space.public, "en", title="Public harm-reduction guide")
     english_network = translate(space.network, "en", title="Network protocol")
 
-    # When anyone fetches the sitemap
-    body = html_of(client, "/sitemap.xml")
+    # When anyone fetches the sitemaps of both languages
+    body = html_of(client, "/sitemap-fr.xml") + html_of(client, "/sitemap-en.xml")
 
     # Then both language copies of the public resource are listed, and neither copy of the network-only one
     assert f"{space.public.url}</loc>" in body
