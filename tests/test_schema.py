@@ -176,3 +176,22 @@ def test_form_and_multipart_bodies_are_refused_with_415_and_json_is_read(client,
         assert "detail" in refused.json()
     assert json.status_code == 400 and "service" in json.json()
     assert not Referral.objects.exists()
+
+
+def test_a_throttled_caller_gets_the_documented_429_with_retry_after(client, schema, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    # given anonymous callers may make one request a minute
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/minute", "user": "1/minute"})
+
+    # when an anonymous caller lists services twice
+    first = client.get("/api/v1/services/")
+    second = client.get("/api/v1/services/")
+
+    # then the second answer is the 429 the schema describes: JSON with a detail, and when to try again
+    assert first.status_code == 200
+    assert second.status_code == 429 and "detail" in second.json()
+    assert int(second["Retry-After"]) > 0
+    documented = schema["paths"]["/api/v1/services/"]["get"]["responses"]["429"]
+    assert "Retry-After" in documented["headers"]
+    assert documented["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
