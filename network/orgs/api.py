@@ -24,7 +24,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -35,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from network.api_schema import ErrorSerializer
 from network.core.service_errors import service_error_text
 from network.orgs.rules import OrganisationAction
 
@@ -66,7 +66,6 @@ def service_errors(denied_reason: str | None = None) -> Iterator[None]:
 # ---------------------------------------------------------------------------------------------------------------
 # Documented error bodies (so the schema tells the truth about 400/403/404)
 
-ErrorSerializer = inline_serializer(name="Error", fields={"detail": serializers.CharField()})
 ERROR_400 = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="Bad input or a change the current state does not allow: `detail` or one list of messages per field.",

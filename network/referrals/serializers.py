@@ -61,8 +61,8 @@ class ReferralSummarySerializer(serializers.ModelSerializer):
     """A referral's metadata: what lists show. No personal field, ever."""
 
     number = serializers.CharField(read_only=True, help_text="A short reference, e.g. R-1A2B3C4D.")
-    # Plain strings with the values listed: a second `status` enum would collide with the partnerships' one.
-    status = serializers.CharField(read_only=True, help_text=_values_help(ReferralStatus))
+    # An enum of its own (`ReferralStatusEnum` in SPECTACULAR_SETTINGS), distinct from the partnerships' statuses.
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, read_only=True)
     direction = serializers.SerializerMethodField()
     urgency = serializers.ChoiceField(choices=Urgency.choices, read_only=True)
     sender = OrganisationSummarySerializer(source="sender_organisation", read_only=True)
@@ -107,11 +107,11 @@ class ReferralSummarySerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         return "received" if policy.can(user, ReferralAction.ANSWER_REFERRAL, referral) else "sent"
 
-    @extend_schema_field({"type": "string", "nullable": True, "description": _values_help(DeclineReason)})
+    @extend_schema_field(serializers.ChoiceField(choices=DeclineReason.choices, allow_null=True))
     def get_decline_reason(self, referral: Referral) -> str | None:
         return referral.decline_reason or None
 
-    @extend_schema_field({"type": "string", "nullable": True, "description": _values_help(Outcome)})
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices, allow_null=True))
     def get_outcome(self, referral: Referral) -> str | None:
         return referral.outcome or None
 
@@ -161,7 +161,7 @@ class ReferralEventSerializer(serializers.ModelSerializer):
     """One step of the timeline. The note is shown only when `context["show_notes"]` says the reader may read the
     conversation (`ReferralAction.READ_REFERRAL_CONVERSATION`); without it, every note is null."""
 
-    kind = serializers.CharField(read_only=True, help_text=_values_help(EventKind))
+    kind = serializers.ChoiceField(choices=EventKind.choices, read_only=True)
     from_status = serializers.SerializerMethodField()
     to_status = serializers.SerializerMethodField()
     actor = serializers.SerializerMethodField()
@@ -173,11 +173,11 @@ class ReferralEventSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "from_status", "to_status", "actor", "organisation", "created_at", "note"]
         read_only_fields = fields
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field(serializers.ChoiceField(choices=ReferralStatus.choices, allow_null=True))
     def get_from_status(self, event: ReferralEvent) -> str | None:
         return event.from_status or None
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field(serializers.ChoiceField(choices=ReferralStatus.choices, allow_null=True))
     def get_to_status(self, event: ReferralEvent) -> str | None:
         return event.to_status or None
 

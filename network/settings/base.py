@@ -355,7 +355,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "network.api_schema.NetworkAutoSchema",
+    # JSON bodies only: the services take nested objects (a referral's person and consent), which form and multipart
+    # encodings cannot carry; the schema then offers clients the one body the server accepts (other types: 415).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "network.pagination.NetworkPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -376,11 +379,42 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["network.api_schema.keep_only_our_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "network.api_schema.name_query_enums",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operation ids and tags without the version (`referrals_create`, tag `referrals`): generated clients get one
+    # module per part of the API (`api/referrals/referrals_create.py`), the paths keep their `/api/v1/`.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "REDOC_DIST": "SIDECAR",
+    # Every enum named after what it lists (no `Status0bdEnum` from a collision, no bare `ReasonEnum`): the
+    # generated clients' type names. tests/test_api_client.py fails when an enum is left unnamed here.
     "ENUM_NAME_OVERRIDES": {
+        "ServiceAccessModeEnum": "network.directory.models.AccessMode",
+        "PersonAgeRangeEnum": "network.referrals.models.AgeRange",
+        "ResourceAudienceEnum": "network.resources.models.Audience",
+        "ContactChannelEnum": "network.referrals.models.ContactChannel",
+        "ReferralDirectionEnum": ["sent", "received"],
+        "ObservatoryCellFlagEnum": ["shown", "suppressed", "exact"],
+        "ObservatoryGranularityEnum": ["month", "quarter", "year"],
+        "KeyMessageStatusEnum": "network.advocacy.models.MessageStatus",
+        "OpportunityLevelEnum": "network.advocacy.models.OpportunityLevel",
+        "ResourceLicenceEnum": "network.resources.models.Licence",
+        "ConsentMethodEnum": "network.referrals.models.ConsentMethod",
+        "OrganisationKindEnum": "network.orgs.models.OrganisationKind",
+        "ReferralOutcomeEnum": "network.referrals.models.Outcome",
+        "PartnershipStatusEnum": "network.orgs.models.PartnershipStatus",
+        "ReferralDeclineReasonEnum": "network.referrals.models.DeclineReason",
+        "ServiceReferralsFromEnum": "network.directory.models.ReferralsFrom",
         "ResourceKindEnum": "network.resources.models.ResourceKind",
         "ResourceVisibilityEnum": "network.resources.models.Visibility",
+        "ObservatoryScopeEnum": ["network", "region", "organisation"],
+        "PersonalFieldEnum": "network.referrals.models.PersonalField",
+        "ReferralUrgencyEnum": "network.referrals.models.Urgency",
+        "WeekdayEnum": "network.directory.models.Weekday",
+        "ReferralStatusEnum": "network.referrals.models.ReferralStatus",
+        "ReferralEventKindEnum": "network.referrals.models.EventKind",
     },
 }
 

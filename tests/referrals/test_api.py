@@ -403,7 +403,7 @@ def test_responses_about_referrals_are_never_cached(net, signed_in):
         response = client.get(url)
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"], url
-    refused = client.post(detail_url(referral, "accept/"))
+    refused = client.post(detail_url(referral, "accept/"), content_type="application/json")
     assert refused.status_code == 409
     assert "no-store" in refused["Cache-Control"]
 
@@ -667,7 +667,7 @@ def test_token_authentication_reads_and_acts_on_referrals(client, net, enrol_tot
 
     # when they list, accept and read the referral with the token only (no session)
     listed = client.get(REFERRALS, **headers)
-    accepted = client.post(detail_url(referral, "accept/"), **headers)
+    accepted = client.post(detail_url(referral, "accept/"), content_type="application/json", **headers)
     detail = client.get(detail_url(referral), **headers)
 
     # then it works as with a session, and the read is logged on the API channel

@@ -149,7 +149,7 @@ def test_full_loop_through_the_api_from_sending_to_completion(net, signed_in):
 
     # when the receiver accepts, sets an appointment and completes
     receiver = signed_in(net.receiver_staff)
-    assert receiver.post(f"{url}accept/").json()["person"]["name"] == "Ioana"
+    assert receiver.post(f"{url}accept/", content_type="application/json").json()["person"]["name"] == "Ioana"
     receiver.post(f"{url}set-appointment/", {"appointment_at": IN_A_WEEK.isoformat()}, content_type="application/json")
     done = receiver.post(f"{url}complete/", {"outcome": "service_provided"}, content_type="application/json")
 
@@ -277,11 +277,11 @@ def test_bad_input_answers_400_naming_the_field_without_repeating_the_value_and_
 def test_two_receivers_accepting_one_wins_and_the_other_gets_409(net, signed_in):
     # given a sent referral, accepted by a receiver's coordinator a moment before the staff member clicks
     referral = in_state(net, "sent")
-    signed_in(net.receiver_coordinator).post(detail_url(referral, "accept/"))
+    signed_in(net.receiver_coordinator).post(detail_url(referral, "accept/"), content_type="application/json")
     before = snapshot(referral)
 
     # when the staff member's accept arrives
-    late = signed_in(net.receiver_staff).post(detail_url(referral, "accept/"))
+    late = signed_in(net.receiver_staff).post(detail_url(referral, "accept/"), content_type="application/json")
 
     # then it is refused and the referral keeps one acceptance
     assert late.status_code == 409

@@ -203,14 +203,19 @@ def fuzz(operation: Any, world: World, send: Callable[[Any], None]) -> str | Non
 
 @pytest.mark.django_db
 def test_every_operation_answers_as_documented_and_never_with_a_server_error(world):
+    sent = []
+
     def as_a_then_c(case: Any) -> None:
         _aim_at_real_objects(case, world)
         _within_sql_integers(case)
         for token in (world.a_token, world.c_token):
+            sent.append(case.operation.label)
             case.call_and_validate(headers=world.headers(token), checks=CHECKS)
 
     failures = [failure for operation in operations() if (failure := fuzz(operation, world, as_a_then_c))]
 
+    counts = f"{len(operations())} operations, {len(sent) // 2} cases ({len(sent)} requests), {len(failures)} failures"
+    print(f"schemathesis: {counts}")  # noqa: T201  (the counts for the record: `pytest -rP` shows them)
     assert not failures, "\n\n".join(failures)
 
 
