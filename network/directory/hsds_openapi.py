@@ -4,7 +4,9 @@ The root's `openapi_url` points here. Starting from Open Referral's openapi.json
 unchanged), the derived document:
 - names this server (`servers`) and this deployment (`info`, with the licence and attribution the original asks);
 - bundles the HSDS schemas it refers to into `components/schemas` (the original refers to raw.githubusercontent.com
-  addresses): the document stands alone, offline;
+  addresses): the document stands alone, offline. Fully nested objects are described by the specification's
+  modular schemas (service.json refers to phone.json, schedule.json…) rather than its compiled copies, which
+  describe the same objects in megabytes;
 - describes what we answer besides 200: 400 for a parameter that cannot be read, 404 for an unknown id, and the
   `application/x-ndjson` answer of `format=ndjson`;
 - fixes what the original gets wrong: `/service_at_locations/{id}` answers a service_at_location (the original's
@@ -24,18 +26,26 @@ from typing import Any
 
 SPEC_DIR = Path(__file__).resolve().parent / "hsds_spec"
 OFFICIAL_BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
-# Schema files of the specification → their name in components/schemas.
-BUNDLED = {
-    "compiled/service.json": "Service",
-    "compiled/service_list.json": "ServiceListItem",
-    "compiled/organization.json": "Organization",
-    "compiled/organization_list.json": "OrganizationListItem",
-    "compiled/service_at_location.json": "ServiceAtLocation",
-    "compiled/service_at_location_list.json": "ServiceAtLocationListItem",
-    "taxonomy.json": "Taxonomy",
-    "taxonomy_term.json": "TaxonomyTerm",
-    "metadata.json": "Metadata",
+# The official document's references to compiled (fully inlined, megabytes) schemas → the modular schema of the
+# same object: the specification's own files, which refer to one another. Same objects, a few kilobytes.
+COMPILED_TO_MODULAR = {
+    "compiled/service.json": "service.json",
+    "compiled/organization.json": "organization.json",
+    "compiled/service_at_location.json": "service_at_location.json",
 }
+SCHEMA_FILES = sorted(
+    [path.name for path in SPEC_DIR.glob("*.json") if path.name != "openapi.json"]
+    + [f"compiled/{path.name}" for path in (SPEC_DIR / "compiled").glob("*.json")]
+)
+
+
+def _component_name(file_name: str) -> str:
+    """ "phone.json" → "Phone", "compiled/service_list.json" → "ServiceListItem"."""
+    stem = file_name.removeprefix("compiled/").removesuffix(".json")
+    name = "".join(part.capitalize() for part in stem.split("_"))
+    return name.removesuffix("List") + "ListItem" if stem.endswith("_list") else name
+
+
 LIST_PATHS = ("/services", "/organizations", "/taxonomies", "/taxonomy_terms", "/service_at_locations")
 ERROR = {
     "type": "object",
@@ -48,15 +58,16 @@ def _read(name: str) -> Any:
     return json.loads((SPEC_DIR / name).read_text(encoding="utf-8"))
 
 
-def _component(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{BUNDLED[name]}"}
+def _component(file_name: str) -> dict[str, str]:
+    file_name = COMPILED_TO_MODULAR.get(file_name, file_name)
+    return {"$ref": f"#/components/schemas/{_component_name(file_name)}"}
 
 
 def _rewrite_refs(value: Any) -> Any:
     """Every reference to a specification file (absolute, or relative to another file) → its bundled component."""
     if isinstance(value, dict):
         ref = value.get("$ref")
-        if isinstance(ref, str) and ref.removeprefix(OFFICIAL_BASE) in BUNDLED:
+        if isinstance(ref, str) and not ref.startswith("#"):
             value = {**value, "$ref": _component(ref.removeprefix(OFFICIAL_BASE))["$ref"]}
         return {key: (item if key == "$ref" else _rewrite_refs(item)) for key, item in value.items()}
     if isinstance(value, list):
@@ -90,8 +101,8 @@ def _derived() -> dict[str, Any]:
     }
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    for name, component in BUNDLED.items():
-        schemas[component] = _rewrite_refs(_read(name))
+    for file_name in SCHEMA_FILES:
+        schemas[_component_name(file_name)] = _rewrite_refs(_read(file_name))
     schemas["Error"] = ERROR
     parameters = components["parameters"]
     parameters["modified_after"]["schema"] = {"type": "string", "format": "date-time"}

@@ -93,9 +93,9 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _integer(request: HttpRequest, name: str, default: int) -> int:
-    raw = request.GET.get(name, "").strip()
-    if raw == "":
+    if name not in request.GET:
         return default
+    raw = request.GET[name].strip()
     try:
         return int(raw)
     except ValueError:
@@ -109,8 +109,10 @@ def _paging(request: HttpRequest, *, default: int = hsds.DEFAULT_PAGE_SIZE, maxi
 
 
 def _flag(request: HttpRequest, name: str) -> bool:
-    raw = request.GET.get(name, "").strip().lower()
-    if raw in ("", "false", "0"):
+    if name not in request.GET:
+        return False
+    raw = request.GET[name].strip().lower()
+    if raw in ("false", "0"):
         return False
     if raw in ("true", "1"):
         return True
@@ -141,7 +143,15 @@ def _modified_after(request: HttpRequest) -> datetime.datetime | None:
         moment = None
     if moment is None:
         raise BadParameter(_("modified_after must be a date-time, e.g. 2026-01-31T09:00:00Z."))
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=datetime.UTC)
+    # In UTC for the database (PostgreSQL takes offsets up to ±15:59 only; ISO 8601 allows more); an instant at
+    # the very edge of the calendar is the edge itself.
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if moment.year == datetime.MINYEAR else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def _wants_ndjson(request: HttpRequest) -> bool:
