@@ -121,8 +121,9 @@ def _derived() -> dict[str, Any]:
         operation = item["get"]
         if "{id}" in path:
             operation["responses"]["404"] = _error_response("No public object has this id.")
-        if operation.get("parameters"):
-            operation["responses"]["400"] = _error_response("A parameter could not be read.")
+        operation["responses"]["400"] = _error_response(
+            "A parameter could not be read, or is not one of this operation's."
+        )
         if path in LIST_PATHS:
             listed = operation["responses"]["200"]["content"]["application/json"]["schema"]
             item_schema = listed["properties"]["contents"]["items"]

@@ -134,6 +134,11 @@ def slot(weekday: int, opens: str, closes: str, notes: str = "") -> dict:
 @pytest.fixture
 def network():
     """A health unit with a public and a members-only service; a drop-in centre whose address is confidential."""
+    return build_network()
+
+
+def build_network() -> dict:
+    """The objects of the `network` fixture (also built once per module, where tests only read)."""
     health = factories.organisation(
         name="Centre de santé Soleil",
         description="Santé sexuelle.",

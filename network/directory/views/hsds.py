@@ -55,9 +55,10 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, safe=False, json_dumps_params=JSON_OPTIONS)
 
 
-def hsds_endpoint(*, varies_by_language: bool = True) -> Callable[[View], View]:
-    """GET and HEAD only (405 with `Allow` otherwise), JSON errors, CORS for this public open data, and
-    `Vary: Accept-Language` with `Content-Language` where the answer is written in the request's language."""
+def hsds_endpoint(*, parameters: tuple[str, ...] = (), varies_by_language: bool = True) -> Callable[[View], View]:
+    """GET and HEAD only (405 with `Allow` otherwise), the query `parameters` the operation takes (400 for any
+    other: a misspelt filter must not silently return everything), JSON errors, CORS for this public open data,
+    and `Vary: Accept-Language` with `Content-Language` where the answer is in the request's language."""
 
     def decorate(view: View) -> View:
         @csrf_exempt  # read-only: no request here changes anything, so there is no forgery to guard against
@@ -68,6 +69,12 @@ def hsds_endpoint(*, varies_by_language: bool = True) -> Callable[[View], View]:
                 response["Allow"] = ", ".join(ALLOWED_METHODS)
             else:
                 try:
+                    unknown = sorted(set(request.GET) - set(parameters))
+                    if unknown:
+                        raise BadParameter(_("Unknown parameter: %(names)s.") % {"names": ", ".join(unknown)})
+                    repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+                    if repeated:
+                        raise BadParameter(_("Give each parameter once: %(names)s.") % {"names": ", ".join(repeated)})
                     response = view(request, *args, **kwargs)
                 except BadParameter as error:
                     response = _json({"detail": str(error)}, status=400)
@@ -85,7 +92,16 @@ def hsds_endpoint(*, varies_by_language: bool = True) -> Callable[[View], View]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Parameters
+# Parameters (each operation's, as the HSDS openapi.json lists them)
+
+PAGING = ("page", "per_page", "format")
+SERVICE_FILTERS = ("search", "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "full")
+SERVICE_LIST = (*PAGING, *SERVICE_FILTERS, "minimal")
+# `proximity` is taken (the official description lists it) but cannot narrow anything: no coordinates are kept.
+SERVICE_AT_LOCATION_LIST = (*PAGING, *SERVICE_FILTERS, "postcode", "proximity")
+ORGANIZATION_LIST = (*PAGING, "search", "full", "full_service")
+TAXONOMY_LIST = (*PAGING, "search")
+TAXONOMY_TERM_LIST = (*PAGING, "search", "taxonomy_id", "top_only", "parent_id")
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -150,8 +166,9 @@ def _modified_after(request: HttpRequest) -> datetime.datetime | None:
     try:
         return moment.astimezone(datetime.UTC)
     except OverflowError:
-        edge = datetime.datetime.min if moment.year == datetime.MINYEAR else datetime.datetime.max
-        return edge.replace(tzinfo=datetime.UTC)
+        if moment.year == datetime.MINYEAR:
+            return datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        return datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 def _wants_ndjson(request: HttpRequest) -> bool:
@@ -252,13 +269,14 @@ def _filtered_services(request: HttpRequest) -> QuerySet[Service]:
     return services
 
 
-@hsds_endpoint()
+@hsds_endpoint(parameters=SERVICE_LIST)
 def service_list(request: HttpRequest) -> HttpResponse:
     """A page of public services: one-to-one fields and their organization; `full=true` fully nested,
     `minimal=true` just ids and dates (all in one page if possible)."""
     services = _filtered_services(request)
     base_url = _base_url(request)
-    if _flag(request, "minimal"):
+    minimal, full = _flag(request, "minimal"), _flag(request, "full")
+    if minimal:
         return _list_answer(
             request,
             services.prefetch_related(None),
@@ -266,7 +284,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             default_size=hsds.MINIMAL_PAGE_SIZE,
             maximum=hsds.MINIMAL_PAGE_SIZE,
         )
-    if _flag(request, "full"):
+    if full:
         return _list_answer(request, services, lambda service: hsds.hsds_service(service, base_url=base_url))
     return _list_answer(
         request,
@@ -282,7 +300,7 @@ def service_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return _json(hsds.hsds_service(service, base_url=_base_url(request)))
 
 
-@hsds_endpoint()
+@hsds_endpoint(parameters=SERVICE_AT_LOCATION_LIST)
 def service_at_location_list(request: HttpRequest) -> HttpResponse:
     """Each public service at its location. Filters as /services, and `postcode`.
 
@@ -344,7 +362,7 @@ def _with_services(base_url: str, *, full_service: bool) -> Callable[[list[Any]]
     return serialize_many
 
 
-@hsds_endpoint()
+@hsds_endpoint(parameters=ORGANIZATION_LIST)
 def organization_list(request: HttpRequest) -> HttpResponse:
     """A page of organizations (one-to-one fields; `full=true` or `full_service=true`: fully nested). Filter:
     search."""
@@ -352,8 +370,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     if search := _search(request):
         organisations = organisations.filter(Q(name__icontains=search) | Q(description__icontains=search))
     base_url = _base_url(request)
-    full_service = _flag(request, "full_service")
-    if _flag(request, "full") or full_service:
+    full, full_service = _flag(request, "full"), _flag(request, "full_service")
+    if full or full_service:
         many = _with_services(base_url, full_service=full_service)
         return _list_answer(request, organisations, lambda item: many([item])[0], serialize_many=many)
     return _list_answer(
@@ -363,7 +381,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@hsds_endpoint()
+@hsds_endpoint(parameters=("full_service",))
 def organization_detail(request: HttpRequest, pk: str) -> HttpResponse:
     """One organization, fully nested, with its public services (fully nested too with `full_service=true`)."""
     organisation = _lookup(hsds.hsds_organizations(), pk)
@@ -383,7 +401,7 @@ def _taxonomies(request: HttpRequest) -> list[Json]:
     return [taxonomy]
 
 
-@hsds_endpoint()
+@hsds_endpoint(parameters=TAXONOMY_LIST)
 def taxonomy_list(request: HttpRequest) -> HttpResponse:
     """The one taxonomy used: the network's managed service categories. Filter: search."""
     return _list_answer(request, _taxonomies(request), lambda taxonomy: taxonomy)
@@ -396,7 +414,7 @@ def taxonomy_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return _json(hsds.hsds_taxonomy())
 
 
-@hsds_endpoint()
+@hsds_endpoint(parameters=TAXONOMY_TERM_LIST)
 def taxonomy_term_list(request: HttpRequest) -> HttpResponse:
     """The service categories as HSDS taxonomy terms. Filters: search, taxonomy_id, parent_id, top_only.
 
