@@ -116,7 +116,7 @@ def hsds_taxonomy_term(category: ServiceCategory) -> Json:
             "taxonomy": hsds_taxonomy()["name"],
             "taxonomy_id": TAXONOMY_ID,
             "taxonomy_detail": hsds_taxonomy(),
-            "language": answer_language(),
+            "language": answer_language().split("-")[0],  # ISO 639-1, as taxonomy_term.json asks (zh-hans → zh)
         }
     )
 

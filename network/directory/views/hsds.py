@@ -118,7 +118,9 @@ def _integer(request: HttpRequest, name: str, default: int) -> int:
         raise BadParameter(_("%(name)s must be a whole number.") % {"name": name}) from None
 
 
-def _paging(request: HttpRequest, *, default: int = hsds.DEFAULT_PAGE_SIZE, maximum: int = hsds.MAX_PAGE_SIZE):
+def _paging(
+    request: HttpRequest, *, default: int = hsds.DEFAULT_PAGE_SIZE, maximum: int = hsds.MAX_PAGE_SIZE
+) -> tuple[int, int]:
     page = max(1, _integer(request, "page", 1))
     per_page = min(max(1, _integer(request, "per_page", default)), maximum)
     return page, per_page
