@@ -11,8 +11,8 @@ unchanged), the derived document:
   `application/x-ndjson` answer of `format=ndjson`;
 - fixes what the original gets wrong: `/service_at_locations/{id}` answers a service_at_location (the original's
   schema is a service's, its prose a service_at_location's), the operation ids of `/taxonomy_terms` and
-  `/taxonomy_terms/{id}` are swapped back, `modified_after` is a `date-time` (the original's "datetime" is no
-  format), and `format` takes `json` or `ndjson`;
+  `/taxonomy_terms/{id}` are swapped back, and `modified_after` is a `date-time` (the original's "datetime" is no
+  format); `format`, `page` and `per_page` say what the server does with any value;
 - leaves out `proximity`, which needs coordinates the directory does not keep.
 """
 
@@ -105,10 +105,18 @@ def _derived() -> dict[str, Any]:
         schemas[_component_name(file_name)] = _rewrite_refs(_read(file_name))
     schemas["Error"] = ERROR
     parameters = components["parameters"]
-    parameters["modified_after"]["schema"] = {"type": "string", "format": "date-time"}
-    parameters["format"]["schema"] = {"type": "string", "enum": ["json", "ndjson"], "default": "json"}
-    parameters["page"]["schema"] = {"type": "integer", "minimum": 1, "default": 1}
-    parameters["per_page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}
+    parameters["modified_after"]["schema"] = {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]}
+    parameters["modified_after"]["description"] += (
+        " A date-time (UTC without an offset) or a date (from its midnight, UTC)."
+    )
+    # What the server does with any value the official document allows (it types these loosely, and a client
+    # built on it may send them): described, not narrowed.
+    parameters["format"]["schema"] = {"type": "string", "default": "json", "examples": ["json", "ndjson"]}
+    parameters["format"]["description"] += " Any value but `ndjson` answers JSON."
+    parameters["page"]["schema"] = {"type": "integer", "default": 1}
+    parameters["page"]["description"] += " Below 1: the first page."
+    parameters["per_page"]["schema"] = {"type": "integer", "default": 50}
+    parameters["per_page"]["description"] += " Kept within 1 to 200 (1,000 with `minimal=true`)."
     del parameters["proximity"]
     paths = document["paths"]
     sal = paths["/service_at_locations"]["get"]

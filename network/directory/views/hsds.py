@@ -150,16 +150,16 @@ def _id_filter(request: HttpRequest, name: str) -> UUID | None | bool:
 
 def _modified_after(request: HttpRequest) -> datetime.datetime | None:
     """An ISO 8601 date-time (or date); without an offset it is UTC, as HSDS assumes for its dates."""
-    raw = request.GET.get("modified_after", "").strip()
-    if not raw:
+    if "modified_after" not in request.GET:
         return None
+    raw = request.GET["modified_after"].strip()
     try:
         moment = parse_datetime(raw.replace(" ", "+"))  # a "+" sent unencoded in a query string arrives as a space
         if moment is None and (day := parse_date(raw)) is not None:
             moment = datetime.datetime.combine(day, datetime.time.min)
     except ValueError:
         moment = None
-    if moment is None:
+    if moment is None:  # an empty value included: a date was meant, and none can be read
         raise BadParameter(_("modified_after must be a date-time, e.g. 2026-01-31T09:00:00Z."))
     if timezone.is_naive(moment):
         return moment.replace(tzinfo=datetime.UTC)
@@ -248,6 +248,7 @@ def openapi(request: HttpRequest) -> HttpResponse:
 def _filtered_services(request: HttpRequest) -> QuerySet[Service]:
     """Public services narrowed by the filters HSDS gives /services and /service_at_locations."""
     services = hsds.hsds_services()
+    modified_after = _modified_after(request)  # read first: an unreadable value is a 400, whatever else is asked
     for name, field in (("organization_id", "organisation_id"), ("taxonomy_term_id", "category_id")):
         value = _id_filter(request, name)
         if value is False:
@@ -257,7 +258,6 @@ def _filtered_services(request: HttpRequest) -> QuerySet[Service]:
     taxonomy_id = _id_filter(request, "taxonomy_id")
     if taxonomy_id is False or (taxonomy_id and str(taxonomy_id) != hsds.TAXONOMY_ID):
         return services.none()
-    modified_after = _modified_after(request)
     if modified_after:
         services = services.filter(updated_at__gte=modified_after)
     if search := _search(request):
