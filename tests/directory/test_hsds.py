@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from network.directory import hsds
 from network.directory import services as directory
 from network.directory.hsds import hsds_export
 from network.directory.models import LocationType, ServiceCategory, Weekday
@@ -335,6 +336,13 @@ def test_confidential_addresses_appear_in_no_hsds_response(client, network):
         f"/hsds/organizations/{network['health'].id}",
         "/hsds/taxonomies",
         "/hsds/taxonomy_terms",
+        "/hsds/service_at_locations",
+        "/hsds/service_at_locations?full=true",
+        f"/hsds/service_at_locations?postcode={CONFIDENTIAL_POSTCODE}",
+        f"/hsds/service_at_locations/{hsds.service_at_location_id(network['confidential'])}",
+        "/hsds/services?full=true&format=ndjson",
+        "/hsds/organizations?full_service=true",
+        "/hsds/openapi.json",
     ]
     bodies = []
     for url in urls:
