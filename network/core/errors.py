@@ -1,4 +1,4 @@
-"""Error pages that answer in the caller's language: JSON under /api/, the site's HTML pages elsewhere.
+"""Error pages that answer in the caller's language: JSON under /api/ and /hsds/, the site's HTML pages elsewhere.
 
 DRF answers JSON for what reaches a view; a path no API route matches (a malformed id that the route's pattern
 refuses, an unknown collection) was answered by Django's HTML 404 page. API clients get `{"detail": ...}` instead.
@@ -17,13 +17,13 @@ from django.template import loader
 from django.utils import translation
 from django.views.defaults import page_not_found
 
-API_PREFIX = "/api/"
+API_PREFIXES = ("/api/", "/hsds/")  # machine-readable APIs: the project's own and the HSDS directory
 logger = logging.getLogger(__name__)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """404: JSON with `detail` under /api/ (as DRF's own 404s), the site's page elsewhere."""
-    if request.path.startswith(API_PREFIX):
+    """404: JSON with `detail` under the APIs (as DRF's own 404s), the site's page elsewhere."""
+    if request.path.startswith(API_PREFIXES):
         response = JsonResponse({"detail": "Not found."}, status=404)
         response["Cache-Control"] = "no-store"
         return response
@@ -31,9 +31,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: JSON under /api/, the site's standalone error page elsewhere, in the language of the address."""
+    """500: JSON under the APIs, the site's standalone error page elsewhere, in the language of the address."""
     path = getattr(request, "path_info", "") or ""
-    if path.startswith(API_PREFIX):
+    if path.startswith(API_PREFIXES):
         response: HttpResponse = JsonResponse({"detail": "Server error."}, status=500)
     else:
         language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE

@@ -87,7 +87,7 @@ def _service(slug: str, category_code: str) -> Service:
         service, _created = Service.objects.get_or_create(
             organisation=organisation,
             category=category,
-            name=f"{category.name} ({organisation.name})",
+            name=f"{category.label_in('en')} ({organisation.name})",
             defaults={"referrals_from": ReferralsFrom.NETWORK, "is_public": False},
         )
     return service
@@ -115,7 +115,9 @@ def _create(spec: DemoReferral) -> Referral:
             "contact_detail": "" if spec.number % 3 == 0 else f"+33 6 00 00 00 0{spec.number}",
             "safe_times": "Weekday afternoons (demo)",
             "age_range": "26_40",
-            "needs": f"Demo needs {spec.number}: an appointment at the {service.category.name.lower()} service.",
+            "needs": (
+                f"Demo needs {spec.number}: an appointment at the {service.category.label_in('en').lower()} service."
+            ),
         },
         urgency=spec.urgency,
         consent={

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from network.orgs.forms import LanguageCodesField
 from network.orgs.languages import language_name
@@ -37,7 +39,7 @@ class ServiceFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         every = [("", gettext_lazy("All"))]
-        self.fields["category"].choices = every + [(category.code, category.name) for category in categories]
+        self.fields["category"].choices = every + [(category.code, category.label) for category in categories]
         self.fields["language"].choices = every + sorted(
             ((code, language_name(code)) for code in languages), key=lambda choice: choice[1].casefold()
         )
@@ -53,6 +55,7 @@ class ServiceFilterForm(forms.Form):
                 | Q(eligibility__icontains=text)
                 | Q(organisation__name__icontains=text)
                 | Q(category__name__icontains=text)
+                | Q(category__name_translations__icontains=text)
             )
         if data.get("category"):
             services = services.filter(category__code=data["category"])
@@ -124,3 +127,46 @@ def opening_hours_initial(service: Service) -> list[dict[str, Any]]:
         {"weekday": slot.weekday, "opens_at": slot.opens_at, "closes_at": slot.closes_at, "notes": slot.notes}
         for slot in service.opening_hours.all()
     ]
+
+
+class ServiceCategoryAdminForm(WagtailAdminModelForm):
+    """The Wagtail admin's category form: one name field per interface language, kept in `name_translations`.
+
+    Network administrators write each name themselves (no machine translation: these words are read by the people
+    the services are for). A language left empty falls back to `name`, the site's default language.
+    """
+
+    class Meta:
+        model = ServiceCategory
+        fields = ["name", "code", "description", "sort_order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translations = self.instance.name_translations or {}
+        for code, language in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            self.fields[self.translation_field(code)] = forms.CharField(
+                label=_("Name (%(language)s)") % {"language": language},
+                required=False,
+                max_length=120,
+                initial=translations.get(code, ""),
+            )
+
+    @staticmethod
+    def translation_field(code: str) -> str:
+        return "name_" + code.replace("-", "_")
+
+    def save(self, commit: bool = True) -> ServiceCategory:
+        translations = dict(self.instance.name_translations or {})
+        translations[settings.LANGUAGE_CODE] = self.cleaned_data["name"]
+        for code, _language in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            name = self.cleaned_data.get(self.translation_field(code), "").strip()
+            if name:
+                translations[code] = name
+            else:
+                translations.pop(code, None)
+        self.instance.name_translations = translations
+        return super().save(commit=commit)

@@ -5,8 +5,10 @@ The tables were created by the `orgs` app and moved here with their rows (see mi
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from network.orgs.languages import validate_language_codes
@@ -14,11 +16,17 @@ from network.orgs.models import Organisation
 
 
 class ServiceCategory(models.Model):
-    """The managed taxonomy of services (sexual-health testing, legal advice, housing…), kept by network admins."""
+    """The managed taxonomy of services (sexual-health testing, legal advice, housing…), kept by network admins.
+
+    Categories are data, not code, so their names carry their own translations (as `themes.Theme` does): one name
+    per interface language in `name_translations`, edited in the Wagtail admin; `name` is the name in the site's
+    default language and the fallback for a language without a name of its own.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, help_text=_("In the site's default language."))
+    name_translations = models.JSONField(_("name in other languages"), default=dict, blank=True)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
@@ -28,7 +36,17 @@ class ServiceCategory(models.Model):
         verbose_name_plural = _("service categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (what every screen, the API and HSDS show)."""
+        return self.label_in(get_language() or settings.LANGUAGE_CODE)
+
+    def label_in(self, language: str) -> str:
+        """The name in `language`, else in its base language (zh-hans → zh), else the default name."""
+        translations = self.name_translations or {}
+        return translations.get(language) or translations.get(language.split("-")[0]) or self.name or self.code
 
 
 class AccessMode(models.TextChoices):

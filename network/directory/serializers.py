@@ -12,6 +12,8 @@ from .models import Service, ServiceCategory, ServiceOpeningHours
 
 
 class ServiceCategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="label", read_only=True, help_text="In the language of the answer.")
+
     class Meta:
         model = ServiceCategory
         fields = ["id", "code", "name"]

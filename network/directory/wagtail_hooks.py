@@ -12,6 +12,7 @@ from network.orgs import policy as access_policy
 from network.orgs import selectors as org_selectors
 from network.orgs.rules import OrganisationAction
 
+from .forms import ServiceCategoryAdminForm
 from .models import ServiceCategory
 
 
@@ -50,6 +51,10 @@ class ServiceCategoryViewSet(ModelViewSet):
     list_display = ["name", "code", "sort_order"]
     search_fields = ["name", "code"]
     form_fields = ["name", "code", "description", "sort_order"]
+
+    def get_form_class(self, for_update: bool = False) -> type[ServiceCategoryAdminForm]:
+        """The names in every interface language (see `ServiceCategoryAdminForm`)."""
+        return ServiceCategoryAdminForm
 
 
 @hooks.register("register_admin_viewset")

@@ -119,15 +119,11 @@ def row_labels(row_source: str, codes: list[str]) -> list[tuple[str, str]]:
     elif row_source == RowSource.SERVICE_CATEGORY:
         from network.directory.models import ServiceCategory
 
-        names = dict(ServiceCategory.objects.filter(code__in=codes).values_list("code", "name"))
+        names = {category.code: category.label for category in ServiceCategory.objects.filter(code__in=codes)}
     elif row_source == RowSource.THEME:
         from network.themes.models import Theme
 
-        language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        for slug, name, translations in Theme.objects.filter(slug__in=codes).values_list(
-            "slug", "name", "name_translations"
-        ):
-            names[slug] = (translations or {}).get(language) or name
+        names = {theme.slug: theme.label for theme in Theme.objects.filter(slug__in=codes)}
     elif row_source == RowSource.LANGUAGE:
         for code in codes:
             try:

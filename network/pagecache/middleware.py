@@ -137,6 +137,8 @@ class AnonymousPageCacheMiddleware:
             host = request.get_host()
         except Exception:  # noqa: BLE001 — a host not allowed: Django answers 400 further in, nothing to keep
             return None
+        # The language the view will answer in (LocaleMiddleware negotiates it the same way): under /hsds/ it comes
+        # from Accept-Language or the cookie, so two languages must never share a key.
         language = translation.get_language_from_request(request, check_path=True)
         tokens = generations.current(groups)
         parts = [request.scheme, host, request.path_info, query, language, *(tokens[group] for group in groups)]

@@ -125,7 +125,7 @@ class ServiceSearchForm(forms.Form):
         self, *args: Any, categories: list[ServiceCategory], languages: list[str], cities: list[str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [EVERY] + [(category.code, category.name) for category in categories]
+        self.fields["category"].choices = [EVERY] + [(category.code, category.label) for category in categories]
         self.fields["language"].choices = [EVERY] + sorted(
             ((code, language_name(code)) for code in languages), key=lambda choice: str(choice[1]).casefold()
         )

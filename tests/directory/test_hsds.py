@@ -11,8 +11,10 @@ import json
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from network.directory import hsds
 from network.directory import services as directory
 from network.directory.hsds import hsds_export
 from network.directory.models import LocationType, ServiceCategory, Weekday
@@ -52,6 +55,11 @@ def registry() -> Registry:
         "compiled/service_list.json",
         "compiled/organization.json",
         "compiled/organization_list.json",
+        "compiled/service_at_location.json",
+        "compiled/service_at_location_list.json",
+        "taxonomy.json",
+        "taxonomy_term.json",
+        "metadata.json",
     ):
         contents = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
         resources.append((RAW + name, Resource.from_contents(contents, default_specification=DRAFT202012)))
@@ -82,6 +90,13 @@ def assert_valid(instance: object, schema_uri: str) -> None:
     validator = Draft202012Validator({"$ref": schema_uri}, registry=registry(), format_checker=format_checker())
     errors = sorted(validator.iter_errors(instance), key=lambda error: list(error.absolute_path))
     assert not errors, "\n".join(f"{list(error.absolute_path)}: {error.message}" for error in errors[:10])
+
+
+def paris_offset(moment: datetime.datetime | None = None) -> str:
+    """The UTC offset of the site's zone (Europe/Paris in the tests) at `moment` (now), as "+01:00"."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    offset = (moment or datetime.datetime.now(datetime.UTC)).astimezone(zone).strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"
 
 
 def category(code: str = "sexual-health-testing") -> ServiceCategory:
@@ -120,6 +135,11 @@ def slot(weekday: int, opens: str, closes: str, notes: str = "") -> dict:
 @pytest.fixture
 def network():
     """A health unit with a public and a members-only service; a drop-in centre whose address is confidential."""
+    return build_network()
+
+
+def build_network() -> dict:
+    """The objects of the `network` fixture (also built once per module, where tests only read)."""
     health = factories.organisation(
         name="Centre de santé Soleil",
         description="Santé sexuelle.",
@@ -191,7 +211,12 @@ def test_service_list_pages_and_refuses_bad_page_numbers(client, network):
     assert (second["page_number"], second["last_page"]) == (2, True)
     assert first["contents"][0]["id"] != second["contents"][0]["id"]
     assert beyond["empty"] and beyond["contents"] == []
-    for bad in ({"page": "zero"}, {"page": 0}, {"per_page": 10_000}, {"organization_id": "not-a-uuid"}):
+    # Values the HSDS openapi.json allows are read leniently: page 0 is the first, per_page is capped at 200
+    assert client.get("/hsds/services", {"page": 0}).json()["page_number"] == 1
+    assert client.get("/hsds/services", {"per_page": 10_000}).json()["total_pages"] == 1
+    assert client.get("/hsds/services", {"organization_id": "not-a-uuid"}).json()["contents"] == []
+    # What cannot be read at all is a 400 with its reason
+    for bad in ({"page": "zero"}, {"per_page": "many"}, {"full": "maybe"}, {"modified_after": "yesterday"}):
         response = client.get("/hsds/services", bad)
         assert response.status_code == 400, bad
         assert response.json()["detail"]
@@ -216,9 +241,10 @@ def test_public_service_is_fully_nested_and_valid(client, network):
     data = response.json()
     assert_valid(data, SERVICE)
     assert data["organization"]["id"] == str(network["health"].id)
+    paris = paris_offset()  # opening hours are Paris times, and say so
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in data["schedules"]] == [
-        ("MO", "09:00", "12:30"),
-        ("TH", "14:00", "18:00"),
+        ("MO", f"09:00{paris}", f"12:30{paris}"),
+        ("TH", f"14:00{paris}", f"18:00{paris}"),
     ]
     assert {language["code"] for language in data["languages"]} == {"fr", "ro"}
     assert data["phones"][0]["number"] == "+33 4 00 00 00 02"
@@ -252,14 +278,19 @@ def test_signed_in_member_gets_the_same_public_data(client, signed_in, network):
     assert client.get(f"/hsds/services/{network['members_only'].id}").status_code == 404
 
 
-def test_confidential_address_becomes_a_virtual_location_without_address(client, network):
+def test_confidential_drop_in_is_a_physical_place_without_any_address(client, network):
+    # Given a drop-in centre whose address is confidential, when an HSDS client reads it
     data = client.get(f"/hsds/services/{network['confidential'].id}").json()
 
+    # Then it is a place people go to (never presented as remote), in its city, with no address anywhere
     assert_valid(data, SERVICE)
     location = data["service_at_locations"][0]["location"]
-    assert location["location_type"] == LocationType.VIRTUAL
+    assert location["location_type"] == LocationType.PHYSICAL
     assert "addresses" not in location
-    assert "latitude" not in location
+    assert "latitude" not in location and "longitude" not in location
+    assert location["description"]
+    assert [area["name"] for area in data["service_areas"]] == [network["confidential"].city]
+    assert all("person" in schedule["attending_type"] for schedule in data["schedules"])
 
 
 def test_organizations_list_and_detail_are_valid(client, network):
@@ -305,6 +336,13 @@ def test_confidential_addresses_appear_in_no_hsds_response(client, network):
         f"/hsds/organizations/{network['health'].id}",
         "/hsds/taxonomies",
         "/hsds/taxonomy_terms",
+        "/hsds/service_at_locations",
+        "/hsds/service_at_locations?full=true",
+        f"/hsds/service_at_locations?postcode={CONFIDENTIAL_POSTCODE}",
+        f"/hsds/service_at_locations/{hsds.service_at_location_id(network['confidential'])}",
+        "/hsds/services?full=true&format=ndjson",
+        "/hsds/organizations?full_service=true",
+        "/hsds/openapi.json",
     ]
     bodies = []
     for url in urls:

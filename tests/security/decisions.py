@@ -119,6 +119,37 @@ def _category(scenario: Scenario) -> dict[str, Any]:
     return {"pk": ServiceCategory.objects.get(code="legal-advice").pk}
 
 
+def a_members_only_service(scenario: Scenario) -> Any:
+    """A service A shows to network members only: never in the HSDS export, whoever asks."""
+    from tests.referrals.factories import make_service
+
+    return scenario.once(
+        "a_members_only_service",
+        lambda: make_service(scenario.a, "housing", name="Alpha night shelter", is_public=False),
+    )
+
+
+def _hsds_service_at_location(scenario: Scenario) -> dict[str, Any]:
+    from network.directory.hsds import service_at_location_id
+
+    return {"pk": service_at_location_id(scenario.a_service)}
+
+
+def _hsds_taxonomy(scenario: Scenario) -> dict[str, Any]:
+    from network.directory.hsds import TAXONOMY_ID
+
+    return {"pk": TAXONOMY_ID}
+
+
+_HSDS_PUBLIC_ONLY = "the public directory, the same for everyone: never a members-only service of A"
+
+
+def _hsds_with_members_only_service(scenario: Scenario) -> dict[str, Any]:
+    """No URL kwargs; made before the request, so that the members-only service exists when the list is read."""
+    a_members_only_service(scenario)
+    return {}
+
+
 def _staff_notification(scenario: Scenario) -> dict[str, Any]:
     return {"pk": scenario.users[STAFF].notifications.get().pk}
 
@@ -448,12 +479,38 @@ DECISIONS: dict[str, Decision] = {
     ),
     "robots_txt": Decision(get=PUBLIC, personal_data=False, why="the same for everyone, from settings alone"),
     "hsds:root": Decision(get=PUBLIC, personal_data=False),
-    "hsds:services": Decision(get=PUBLIC, personal_data=False),
+    "hsds:openapi": Decision(get=PUBLIC, personal_data=False, why="this deployment's description of its HSDS API"),
+    "hsds:services": Decision(
+        get=PUBLIC,
+        personal_data=False,
+        kwargs=_hsds_with_members_only_service,
+        hidden=lambda s: a_members_only_service(s).pk,
+        hidden_from=ACTORS,
+        why=_HSDS_PUBLIC_ONLY,
+    ),
     "hsds:service": Decision(get=PUBLIC, personal_data=False, kwargs=lambda s: {"pk": s.a_service.pk}),
+    "hsds:service_at_locations": Decision(
+        get=PUBLIC,
+        personal_data=False,
+        kwargs=_hsds_with_members_only_service,
+        hidden=lambda s: a_members_only_service(s).pk,
+        hidden_from=ACTORS,
+        why=_HSDS_PUBLIC_ONLY,
+    ),
+    "hsds:service_at_location": Decision(get=PUBLIC, personal_data=False, kwargs=_hsds_service_at_location),
     "hsds:organizations": Decision(get=PUBLIC, personal_data=False),
-    "hsds:organization": Decision(get=PUBLIC, personal_data=False, kwargs=lambda s: {"pk": s.a.pk}),
+    "hsds:organization": Decision(
+        get=PUBLIC,
+        personal_data=False,
+        kwargs=lambda s: {**_hsds_with_members_only_service(s), "pk": s.a.pk},
+        hidden=lambda s: a_members_only_service(s).pk,
+        hidden_from=ACTORS,
+        why=_HSDS_PUBLIC_ONLY,
+    ),
     "hsds:taxonomies": Decision(get=PUBLIC, personal_data=False),
+    "hsds:taxonomy": Decision(get=PUBLIC, personal_data=False, kwargs=_hsds_taxonomy),
     "hsds:taxonomy_terms": Decision(get=PUBLIC, personal_data=False),
+    "hsds:taxonomy_term": Decision(get=PUBLIC, personal_data=False, kwargs=_category),
     "orgs:directory": Decision(get=PUBLIC, personal_data=False),
     "orgs:detail": Decision(get=PUBLIC, personal_data=False, kwargs=_org_a),
     "directory:service_directory": Decision(get=PUBLIC, personal_data=False),
