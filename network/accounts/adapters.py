@@ -45,8 +45,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """Send in the recipient's language; never send the mails that would reveal an address was tried."""
         if template_prefix in _SILENT_TEMPLATES:
             return
-        user = context.get("user")
-        language = getattr(user, "language", "") or translation.get_language()
+        from .languages import language_of
+
+        # A known user's own preference; otherwise the language of the page they asked from.
+        language = language_of(context.get("user"), default=translation.get_language())
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
