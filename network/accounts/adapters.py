@@ -41,6 +41,17 @@ class AccountAdapter(DefaultAccountAdapter):
             raise self.validation_error("too_many_login_attempts")
         super().pre_authenticate(request, **credentials)
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Signed in without a page to return to: the dashboard in the member's own language, when they chose one
+        (an explicit `next` still wins)."""
+        from django.urls import translate_url
+
+        from .languages import supported_language
+
+        url = super().get_login_redirect_url(request)
+        language = supported_language(getattr(request.user, "language", ""))
+        return translate_url(url, language) if language else url
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Send in the recipient's language; never send the mails that would reveal an address was tried."""
         if template_prefix in _SILENT_TEMPLATES:

@@ -57,8 +57,10 @@ def test_a_member_chooses_their_language_among_the_six_each_named_in_itself(sign
     member = factories.member(factories.organisation())
     client = signed_in(member)
 
-    # When they open their profile page
-    page = client.get(reverse("accounts:profile")).content.decode()
+    # When they open their profile page in French
+    with translation.override("fr"):
+        profile_url = reverse("accounts:profile")
+    page = client.get(profile_url).content.decode()
 
     # Then each language is offered in its own name and script, the page's language chosen for now
     for code, name in (("fr", "français"), ("en", "English"), ("es", "español"), ("ru", "Русский")):
@@ -69,7 +71,7 @@ def test_a_member_chooses_their_language_among_the_six_each_named_in_itself(sign
     assert [code for code, _name in interface_languages()] == ["fr", "en", "es", "ru", "zh-hans", "ar"]
 
     # When they choose Arabic and the daily digest
-    response = client.post(reverse("accounts:profile"), {"language": "ar", "notification_digest": "on"})
+    response = client.post(profile_url, {"language": "ar", "notification_digest": "on"})
 
     # Then both are saved, and they land on the page in Arabic (right to left)
     member.refresh_from_db()
@@ -79,7 +81,7 @@ def test_a_member_chooses_their_language_among_the_six_each_named_in_itself(sign
     assert 'dir="rtl"' in client.get(response["Location"]).content.decode()
 
     # And a language the site does not offer is refused, the choice kept
-    refused = client.post(reverse("accounts:profile"), {"language": "xx"})
+    refused = client.post(profile_url, {"language": "xx"})
     assert refused.status_code == 200
     member.refresh_from_db()
     assert member.language == "ar"
@@ -210,9 +212,12 @@ def test_a_partnership_proposed_in_french_reaches_an_english_coordinator_in_engl
     user_preferences_update(user=b_coordinator, language="en", notification_digest=False)
 
     # When A's coordinator proposes a partnership from the French page
+    with translation.override("fr"):
+        propose_url = reverse("orgs:partnership_propose")
+    assert propose_url.startswith("/fr/")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("orgs:partnership_propose"),
+            propose_url,
             {"proposer": a.slug, "partner": b.slug, "charter": "No judgement."},
             HTTP_ACCEPT_LANGUAGE="fr",
         )
@@ -224,3 +229,20 @@ def test_a_partnership_proposed_in_french_reaches_an_english_coordinator_in_engl
     assert "Alpha proposes a partnership to Bravo on Passerelle." in mail.body
     assert "/en/partnerships/" in mail.body
     assert french("Read the charter and answer here:") not in mail.body
+
+
+def test_signing_in_lands_on_the_dashboard_in_the_members_language(client, password_login):
+    # Given a member who chose Arabic, and one who chose nothing
+    arabic = factories.member(factories.organisation(), username="reads-arabic")
+    user_preferences_update(user=arabic, language="ar", notification_digest=False)
+    unset = factories.member(factories.organisation(), username="reads-default")
+
+    # When each signs in from the English sign-in page, without a page to return to (no second factor yet)
+    response = password_login("reads-arabic", language="en")
+
+    # Then the one who chose Arabic lands on the Arabic dashboard, the other on the page's language
+    assert response.status_code == 302
+    assert response["Location"].startswith("/ar/"), response["Location"]
+    client.logout()
+    other = password_login(unset.username, language="en")
+    assert not other["Location"].startswith("/ar/"), other["Location"]
