@@ -44,6 +44,12 @@ def french(msgid: str) -> str:
     return catalogue("fr").gettext(msgid)
 
 
+def mail_outbox() -> list:
+    from django.core import mail
+
+    return mail.outbox
+
+
 def _to(mailoutbox, user) -> list:
     return [mail for mail in mailoutbox if user.email in mail.to]
 
@@ -246,3 +252,19 @@ def test_signing_in_lands_on_the_dashboard_in_the_members_language(client, passw
     client.logout()
     other = password_login(unset.username, language="en")
     assert not other["Location"].startswith("/ar/"), other["Location"]
+
+
+def test_a_password_reset_asked_from_the_french_page_reaches_an_english_reader_in_english(client):
+    # Given a member who chose English
+    member = factories.member(factories.organisation(), email="reads-english@example.org")
+    user_preferences_update(user=member, language="en", notification_digest=False)
+
+    # When a reset is asked for their address from the French page
+    with translation.override("fr"):
+        client.post(reverse("account_reset_password"), {"email": "reads-english@example.org"})
+
+    # Then allauth's mail is English, and its link opens the English page
+    (mail,) = [message for message in mail_outbox() if message.to == ["reads-english@example.org"]]
+    assert mail.subject.endswith("Reset your password")
+    assert "open this link:" in mail.body
+    assert "/en/accounts/password/reset/key/" in mail.body
