@@ -10,4 +10,6 @@ class AccountsConfig(AppConfig):
         from . import rules
 
         rules.register_rules()  # into the access policy core
-        from . import signals  # noqa: F401
+        from . import signals
+
+        signals.connect_wagtail_profile()

@@ -120,3 +120,17 @@ def api_token_revoke(*, user: User) -> bool:
     """Revoke `user`'s API token; True if there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def user_preferences_update(*, user: User, language: str, notification_digest: bool) -> User:
+    """Save how `user` wants to be written to: the language of their interface, emails and notifications (also
+    Wagtail's admin and moderation emails, kept in step by network/accounts/signals.py), and whether notifications
+    come one email each or as a daily digest. A member changes only their own preferences."""
+    from .languages import supported_language
+
+    user.language = supported_language(language)
+    user.notification_digest = notification_digest
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["language", "notification_digest"])
+    return user

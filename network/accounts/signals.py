@@ -60,3 +60,42 @@ _CREDENTIAL_SIGNALS = {
 }
 for _name, _signal in _CREDENTIAL_SIGNALS.items():
     _signal.connect(end_other_sessions_on_credentials_change, dispatch_uid=f"accounts.end_other_sessions.{_name}")
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.admin_language_follows_preference")
+def admin_language_follows_preference(
+    sender, instance: User, created: bool = False, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    """One language setting: Wagtail writes its moderation emails and draws its admin in the language of its own
+    user profile, which otherwise falls back to the language of whoever triggers the email (the sender's)."""
+    if raw or (update_fields is not None and "language" not in update_fields) or (created and not instance.language):
+        return
+    from wagtail.admin.localization import get_available_admin_languages
+    from wagtail.users.models import UserProfile
+
+    from .languages import supported_language
+
+    language = supported_language(instance.language)
+    admin_language = language if language in dict(get_available_admin_languages()) else ""
+    profile = UserProfile.get_for_user(instance)
+    if profile.preferred_language != admin_language:
+        UserProfile.objects.filter(pk=profile.pk).update(preferred_language=admin_language)
+
+
+def _preference_follows_admin_language(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A member who picks a language on Wagtail's account page gets their emails and notifications in it too.
+    (Wagtail's "use the default" leaves the preference as it was: a profile saved for another reason, a dismissed
+    tip, never erases it.)"""
+    from .languages import supported_language
+
+    language = supported_language(instance.preferred_language)
+    if not raw and language:
+        User.objects.filter(pk=instance.user_id).exclude(language=language).update(language=language)
+
+
+def connect_wagtail_profile() -> None:
+    from wagtail.users.models import UserProfile
+
+    post_save.connect(
+        _preference_follows_admin_language, sender=UserProfile, dispatch_uid="accounts.preference_follows_admin"
+    )

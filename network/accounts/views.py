@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from . import services
+from .forms import PreferencesForm
+from .languages import language_of
 
 
 @never_cache
@@ -38,6 +42,44 @@ def api_token(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:api_token")
     token = Token.objects.filter(user=request.user).only("created").first()
     return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The member's own preferences: the language the platform, its emails and its notifications speak to them
+    in, and whether notifications arrive one email each or as a daily digest.
+
+    After a change of language the member lands on this page in that language (and the language cookie follows,
+    so unprefixed links from emails open in it too).
+    """
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.user_preferences_update(
+                user=user,
+                language=form.cleaned_data["language"],
+                notification_digest=form.cleaned_data["notification_digest"],
+            )
+            language = language_of(user)
+            with translation.override(language):
+                messages.success(request, _("Your preferences were saved."))
+            response = redirect(translate_url(reverse("accounts:profile"), language))
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+            return response
+    else:
+        initial_language = language_of(user, default=translation.get_language())
+        form = PreferencesForm(initial={"language": initial_language, "notification_digest": user.notification_digest})
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from network.accounts.languages import language_of, path_in_language
 from network.accounts.models import User
 from network.accounts.services import verified_email_of
 
@@ -56,11 +57,15 @@ def notifications_send_digests() -> int:
             address = verified_email_of(user)
             if not pending or not address:  # never to an address its owner did not verify
                 continue
-            with translation.override(user.language or settings.LANGUAGE_CODE):
+            language = language_of(user)
+            with translation.override(language):
                 subject = render_to_string("notifications/email/digest_subject.txt", {"count": len(pending)}).strip()
                 body = render_to_string(
                     "notifications/email/digest_body.txt",
-                    {"notifications": pending, "base_url": settings.PUBLIC_BASE_URL},
+                    {
+                        "notifications": [(n, path_in_language(n.link, language)) for n in pending],
+                        "base_url": settings.PUBLIC_BASE_URL,
+                    },
                 )
             EmailMessage(subject=subject, body=body, to=[address]).send()
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
@@ -77,8 +82,15 @@ def notification_mark_read(*, notification: Notification, acting_user: User) -> 
 
 
 def _send_one(user: User, notification: Notification) -> None:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"notification": notification, "base_url": settings.PUBLIC_BASE_URL}
+    """One email in the recipient's language (never the language of whoever caused the event), whose link opens
+    the platform in that language too."""
+    language = language_of(user)
+    with translation.override(language):
+        context = {
+            "notification": notification,
+            "link": path_in_language(notification.link, language),
+            "base_url": settings.PUBLIC_BASE_URL,
+        }
         subject = render_to_string("notifications/email/one_subject.txt", context).strip()
         body = render_to_string("notifications/email/one_body.txt", context)
     EmailMessage(subject=subject, body=body, to=[user.email]).send()

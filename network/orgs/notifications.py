@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
+from network.accounts.languages import language_of, path_in_language
 from network.accounts.models import User
 from network.accounts.services import verified_email_of
+from network.i18n import unprefixed_reverse
 from network.orgs import selectors as org_selectors
 from network.orgs.rules import OrganisationAction
 from network.outbox.handlers import handles
@@ -29,13 +30,15 @@ def _coordinators(organisation: Organisation) -> Iterable[User]:
 
 
 def send_templated_mail(*, recipients: Iterable[User], template: str, context: dict) -> int:
-    """Send one email per recipient, in the recipient's language."""
+    """Send one email per recipient, in the recipient's language; `context["link"]` (a path without language
+    prefix) opens the platform in that language too."""
     sent = 0
     for user in recipients:
-        language = user.language or settings.LANGUAGE_CODE
+        language = language_of(user)
         with translation.override(language):
-            subject = render_to_string(f"{template}_subject.txt", context).strip()
-            body = render_to_string(f"{template}_body.txt", {**context, "recipient": user})
+            link = settings.PUBLIC_BASE_URL + path_in_language(context["link"], language)
+            subject = render_to_string(f"{template}_subject.txt", {**context, "link": link}).strip()
+            body = render_to_string(f"{template}_body.txt", {**context, "link": link, "recipient": user})
         address = verified_email_of(user)
         if address:  # an address its owner never verified is never written to
             sent += EmailMessage(subject=subject, body=body, to=[address]).send()
@@ -43,7 +46,8 @@ def send_templated_mail(*, recipients: Iterable[User], template: str, context: d
 
 
 def _link(view_name: str, **kwargs) -> str:
-    return settings.PUBLIC_BASE_URL + reverse(view_name, kwargs=kwargs)
+    """A path without language prefix: each recipient's email links to the page in their language."""
+    return unprefixed_reverse(view_name, **kwargs)
 
 
 @handles("orgs.partnership.proposed")
@@ -100,11 +104,13 @@ def invitation_created(message: OutboxMessage) -> None:
     if invitation.status != InvitationStatus.PENDING:
         return
     link = _link("orgs:invitation", token=invitation_token(invitation))
-    language = (invitation.created_by.language if invitation.created_by else "") or settings.LANGUAGE_CODE
+    # The invited person's own language when the address is already a member's; else the inviter's guess.
+    invitee = User.objects.filter(email__iexact=invitation.email).exclude(language="").first()
+    language = language_of(invitee, default=language_of(invitation.created_by))
     context = {
         "organisation": invitation.organisation,
         "role": invitation.get_role_display,
-        "link": link,
+        "link": settings.PUBLIC_BASE_URL + path_in_language(link, language),
         "expires_at": invitation.expires_at,
     }
     with translation.override(language):

@@ -120,23 +120,6 @@ def crawl(client: Client, reader: str) -> Crawl:
     return result
 
 
-@pytest.fixture(scope="module")
-def demo_network(django_db_setup, django_db_blocker):
-    """The demo network, loaded once for the module and emptied after it (the next modules start clean)."""
-    from django.core.management import call_command
-
-    from tests.conftest import restore_migrated_state
-
-    with django_db_blocker.unblock():
-        from wagtail.models import Site
-
-        if not Site.objects.exists():  # a transactional test before this module left the database flushed
-            restore_migrated_state()
-        call_command("seed_demo", quiet_logins=True, verbosity=0)
-        yield
-        restore_migrated_state()
-
-
 def signed_in_client(username: str | None) -> Client:
     """A client for an anonymous visitor, or signed in as a demo account (with TOTP enrolled, as members are)."""
     from allauth.mfa.models import Authenticator

@@ -563,6 +563,13 @@ DECISIONS: dict[str, Decision] = {
     ),
     # --- members' own pages -------------------------------------------------------------------------------------
     "accounts:api_token": Decision(get=PAGE_SIGNED_IN, personal_data=True, why="shows a new token once"),
+    "accounts:profile": Decision(
+        get=PAGE_SIGNED_IN,
+        personal_data=True,
+        post=statuses(302, anonymous=LOGIN),
+        post_data=lambda s: {"language": "en"},
+        why="the member's own language and email rhythm: each changes only their own",
+    ),
     "orgs:dashboard": Decision(get=PAGE_SIGNED_IN, personal_data=True, why="the member's memberships"),
     "notifications:list": Decision(get=PAGE_SIGNED_IN, personal_data=True, why="one member's notifications"),
     "notifications:open": Decision(

@@ -1,0 +1,47 @@
+"""A member's own preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from network.accounts.models import User
+
+from .languages import interface_languages
+
+
+class LanguageSelect(forms.Select):
+    """Each option says which language it is written in (`lang`), so screen readers pronounce it right."""
+
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: Any,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
+class PreferencesForm(forms.Form):
+    """Language and email rhythm. Each language is named in itself, so a reader finds theirs whatever the page's."""
+
+    language = forms.ChoiceField(
+        label=User._meta.get_field("language").verbose_name,
+        help_text=_("The language of the site, of your emails and of your notifications."),
+        choices=interface_languages,  # read when the form is built: the configured languages
+        widget=LanguageSelect,
+    )
+    notification_digest = forms.BooleanField(
+        label=User._meta.get_field("notification_digest").verbose_name,
+        help_text=User._meta.get_field("notification_digest").help_text,
+        required=False,
+    )
