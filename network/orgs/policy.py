@@ -483,6 +483,25 @@ def organisations_where(user: Actor, action: Action) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids, is_active=True)
 
 
+def organisation_names_where(user: Actor, action: Action) -> list[tuple[UUID, str]] | None:
+    """(id, name) of `organisations_where(user, action)`, by name, from the roles and memberships read once per
+    request (no query); None when that cannot answer (network administrators on an action they may take on every
+    organisation, a permission without its membership): the caller then asks `organisations_where`."""
+    rule = organisation_rule(action)
+    if rule is None or not is_signed_in(user):
+        return []
+    admin = is_network_admin(user)
+    if admin and rule.never_for_network_admins:
+        return []
+    if admin and rule.network_admins:
+        return None
+    names = {org_id: name for org_id, _role, active, name in _facts(user).memberships if active}
+    ids = organisation_ids_with(user, rule.organisation_permission or "")
+    if any(org_id not in names for org_id in ids):
+        return None
+    return sorted(((org_id, names[org_id]) for org_id in ids), key=lambda pair: (pair[1], str(pair[0])))
+
+
 def may_on_some_organisation(user: Actor, action: Action) -> bool:
     """Whether `organisations_where(user, action)` is not empty, answered from the roles read once per request
     (a query only for network administrators on an action they may take on every organisation)."""

@@ -26,7 +26,14 @@ from network.referrals.services import ERASABLE_MODEL_FIELDS
 
 from ..forms import ReferralFilterForm
 from ..models import Referral
-from .common import NO_REFERRAL_ROLE, forbidden, may_receive, may_send, receiving_organisations, sending_organisations
+from .common import (
+    NO_REFERRAL_ROLE,
+    forbidden,
+    may_receive,
+    may_send,
+    receiving_organisations_named,
+    sending_organisations,
+)
 
 PAGE_SIZE = 25
 # What a row of the list shows (referrals/list.html): no personal field among them (ERASABLE_MODEL_FIELDS).
@@ -54,7 +61,7 @@ assert not set(LIST_COLUMNS) & set(ERASABLE_MODEL_FIELDS)  # noqa: S101  (a list
 def inbox(request: HttpRequest) -> HttpResponse:
     """Referrals received by the organisations where I may receive them."""
     user = request.user
-    receivers = list(receiving_organisations(user))
+    receivers = receiving_organisations_named(user)
     if not receivers and not may_send(user):
         return forbidden(request, NO_REFERRAL_ROLE)
     referrals = referral_rules.visible_referrals(user, direction="received")
