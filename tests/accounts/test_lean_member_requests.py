@@ -63,6 +63,7 @@ def test_member_removed_from_their_organisation_loses_the_inbox_and_its_link_at_
     signed_in(staff)
     page = client.get(INBOX)
     assert page.status_code == 200 and NAV_LINK in _header(page.content.decode())
+    assert '<p class="lead">Lotus Outreach</p>' in page.content.decode()  # the receiving organisation, named
 
     # when a coordinator removes them from Lotus
     org_services.membership_remove(
