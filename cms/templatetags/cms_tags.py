@@ -115,7 +115,11 @@ def member_site_header(context: dict[str, Any]) -> str:
 
     from network.core.fragments import cached_with_slots
 
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # a template rendered without a request: nothing to key the header by, render it
+        from django.template.loader import render_to_string
+
+        return render_to_string(HEADER_TEMPLATE, context.flatten())
     user = request.user
     offers_referrals = bool(context.get("nav_has_referrals"))
     return cached_with_slots(

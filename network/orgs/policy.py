@@ -254,6 +254,7 @@ def register_user_flag(name: str, rows: Callable[[Any], QuerySet[Any]]) -> None:
     if name == _NETWORK_ADMIN_FLAG:
         raise ImproperlyConfigured(f"{name!r} is the policy's own flag.")
     _USER_FLAGS[name] = rows
+    _COMPILED_FACTS.clear()  # the facts query is compiled again with it
 
 
 @dataclass(frozen=True)
