@@ -424,6 +424,7 @@ def measure(count: int, profile: str | None) -> None:
     api = "/api/v1/resources/"
     targets = [
         ("bare Django view (1 query)", get(anonymous, "/bench/bare/")),
+        ("bare Django view (1 query) · member", get(member, "/bench/bare/")),
         ("library page /fr/library/ · anonymous", get(anonymous, "/fr/library/")),
         ("library page /fr/library/ · member", get(member, "/fr/library/")),
         ("library search + 2 filters · anonymous", get(anonymous, f"/fr/library/?{SEARCH_FILTERS}")),

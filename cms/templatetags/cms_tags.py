@@ -97,3 +97,40 @@ def path_in_language(context: dict[str, Any], language_code: str) -> str:
 
     request = context.get("request")
     return translate_url(request.get_full_path(), language_code) if request is not None else "/"
+
+
+HEADER_TEMPLATE = "includes/site_header.html"
+HEADER_SECONDS = 10 * 60
+
+
+@register.simple_tag(takes_context=True)
+def member_site_header(context: dict[str, Any]) -> str:
+    """The site header of a signed-in member, rendered once per address, language and navigation and kept in the
+    cache; the CSRF token, the member's name and the address to come back to are put in on each request (the
+    cache holds none of them). What it is keyed by is all the rest it shows: the address (for `aria-current`),
+    whether the referral workspace is offered (the access policy, read fresh on each request) and the library's
+    address."""
+    from django.middleware.csrf import get_token
+    from django.utils.html import conditional_escape
+
+    from network.core.fragments import cached_with_slots
+
+    request = context.get("request")
+    if request is None:  # a template rendered without a request: nothing to key the header by, render it
+        from django.template.loader import render_to_string
+
+        return render_to_string(HEADER_TEMPLATE, context.flatten())
+    user = request.user
+    offers_referrals = bool(context.get("nav_has_referrals"))
+    return cached_with_slots(
+        HEADER_TEMPLATE,
+        {"nav_has_referrals": offers_referrals},
+        shown=(request.path, offers_referrals, library_url()),
+        slots={
+            "csrf_token": lambda: get_token(request),
+            "viewer_name": lambda: str(conditional_escape(user.display_name)),
+            "current_full_path": lambda: str(conditional_escape(request.get_full_path())),
+        },
+        seconds=HEADER_SECONDS,
+        request=request,
+    )

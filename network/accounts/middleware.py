@@ -32,8 +32,8 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not self._is_exempt(request.path_info)
-            and two_factor.two_factor_missing(user)
+            and two_factor.two_factor_missing(user)  # read with the policy's facts, which the page needs anyway
+            and not self._is_exempt(request.path_info)  # resolves the path: only for those held back
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(

@@ -1,4 +1,4 @@
-"""Fragments of a list rendered once per distinct content and kept in the cache (library cards, inbox rows).
+"""Fragments rendered once per distinct content and kept in the cache (library cards, inbox rows, the header).
 
 A fragment's key is everything it shows (with the language and the time zone it is shown in), so a change to any
 shown value is a new fragment and a stale one is never served; the fragment holds nothing its key does not. Only a
@@ -9,6 +9,8 @@ is shared between people, what it holds is not anyone's beyond what they see.
 from __future__ import annotations
 
 import hashlib
+import re
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -47,3 +49,42 @@ def cached_fragments(
     if missing:
         cache.set_many(missing, seconds)
     return [found[key] for key, _item in keyed]
+
+
+_SLOT_PREFIX = "passerelle-slot-"
+
+
+def cached_with_slots(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    shown: tuple[Any, ...],
+    slots: dict[str, Callable[[], str]],
+    seconds: int,
+    request: Any = None,
+) -> SafeString:
+    """`template_name` rendered once per `shown` (every value it shows, but the slots') and kept in the cache, with
+    the per-request values put in afterwards: `slots` maps a context variable to a function giving its HTML
+    (already escaped). With `request`, the context processors add their variables (`context` and the slots win).
+    The template is rendered with a random marker in each slot variable and kept cut at the
+    markers, so the cache holds neither the slots' values nor anything a visitor's input could turn into a slot.
+    """
+    setting = (get_language() or "", timezone.get_current_timezone_name())
+    key = "passerelle:slotted:" + hashlib.sha256(repr((template_name, setting, shown)).encode()).hexdigest()
+    parts: list[str | int] | None = cache.get(key)
+    if parts is None:
+        names = list(slots)
+        markers = {name: f"{_SLOT_PREFIX}{uuid.uuid4().hex}" for name in names}
+        html = render_to_string(template_name, {**context, **markers}, request)
+        by_marker = {marker: index for index, marker in enumerate(markers.values())}
+        pattern = re.compile("|".join(re.escape(marker) for marker in by_marker))
+        parts, start = [], 0
+        for found in pattern.finditer(html):
+            parts += [html[start : found.start()], by_marker[found.group()]]
+            start = found.end()
+        parts.append(html[start:])
+        cache.set(key, parts, seconds)
+    values = [value() for value in slots.values()]
+    return mark_safe(  # noqa: S308  (the engine escaped the template; each slot's value is escaped HTML)  # nosec B308 B703
+        "".join(part if isinstance(part, str) else values[part] for part in parts)
+    )

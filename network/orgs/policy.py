@@ -254,6 +254,7 @@ def register_user_flag(name: str, rows: Callable[[Any], QuerySet[Any]]) -> None:
     if name == _NETWORK_ADMIN_FLAG:
         raise ImproperlyConfigured(f"{name!r} is the policy's own flag.")
     _USER_FLAGS[name] = rows
+    _COMPILED_FACTS.clear()  # the facts query is compiled again with it
 
 
 @dataclass(frozen=True)
@@ -266,8 +267,8 @@ class _UserFacts:
     flags_read: frozenset[str]  # the flags asked in that query (one registered later is read on its own)
 
 
-def _read_facts(user: User) -> _UserFacts:
-    """One query (UNION ALL): permissions on active organisations, memberships, network admin group, flags."""
+def _facts_queryset(user: Any, flags: dict[str, Callable[[Any], QuerySet[Any]]]) -> QuerySet[Any]:
+    """The facts query (UNION ALL): permissions on active organisations, memberships, network admin group, flags."""
     from django.contrib.auth.models import Group
     from django.db.models import BooleanField, CharField, UUIDField, Value
 
@@ -293,20 +294,68 @@ def _read_facts(user: User) -> _UserFacts:
         .order_by()
         .values_list(text("member"), "organisation_id", "role", "organisation__name", "organisation__is_active")
     )
-    flags = dict(_USER_FLAGS)
     parts = [
         memberships,
         flag_rows(_NETWORK_ADMIN_FLAG, Group.objects.filter(user=user, name=NETWORK_ADMINS_GROUP)),
         *(flag_rows(name, rows(user)) for name, rows in flags.items()),
     ]
+    return permissions.union(*parts, all=True)
+
+
+# The facts query compiled once per process (per database and set of flags): building and compiling this UNION
+# through the ORM cost more CPU than anything else in a signed-in request, and only the user's id changes. It is
+# compiled for a stand-in user whose id appears nowhere else; that id's parameters take the real one's place.
+_STAND_IN_USER_ID = -918_273_645
+_COMPILED_FACTS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[Any, ...], tuple[int, ...]]] = {}
+
+
+def _compiled_facts_query(
+    alias: str, flags: dict[str, Callable[[Any], QuerySet[Any]]]
+) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    """(SQL, parameters, positions of the user's id among them) of the facts query on the database `alias`."""
+    key = (alias, tuple(flags))
+    compiled = _COMPILED_FACTS.get(key)
+    if compiled is None:
+        from django.contrib.auth import get_user_model
+
+        stand_in = get_user_model()(pk=_STAND_IN_USER_ID)
+        sql, params = _facts_queryset(stand_in, flags).query.get_compiler(using=alias).as_sql()
+        positions = tuple(n for n, param in enumerate(params) if param == _STAND_IN_USER_ID)
+        if not positions:  # pragma: no cover  (a query that does not filter on the user would be wrong)
+            raise ImproperlyConfigured("The policy's facts query does not depend on the user.")
+        compiled = (sql, tuple(params), positions)
+        _COMPILED_FACTS[key] = compiled
+    return compiled
+
+
+def _organisation_id(value: Any) -> UUID | None:
+    """A UUID as the ORM would give it (PostgreSQL returns one; SQLite the 32 hex digits)."""
+    if value is None or isinstance(value, UUID):
+        return value
+    return UUID(str(value))
+
+
+def _read_facts(user: User) -> _UserFacts:
+    """One query (UNION ALL): permissions on active organisations, memberships, network admin group, flags."""
+    from django.db import connections, router
+
+    flags = dict(_USER_FLAGS)
+    alias = router.db_for_read(Membership)
+    sql, params, positions = _compiled_facts_query(alias, flags)
+    bound = list(params)
+    for position in positions:
+        bound[position] = user.pk
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, bound)
+        rows = cursor.fetchall()
     collected: dict[UUID, set[str]] = {}
     member_rows: list[tuple[UUID, str, bool, str]] = []
     holding: set[str] = set()
-    for kind, organisation_id, value, name, active in permissions.union(*parts, all=True):
+    for kind, organisation_id, value, name, active in rows:
         if kind == "perm":
-            collected.setdefault(organisation_id, set()).add(value)
+            collected.setdefault(_organisation_id(organisation_id), set()).add(value)  # type: ignore[arg-type]
         elif kind == "member":
-            member_rows.append((organisation_id, value, bool(active), name))
+            member_rows.append((_organisation_id(organisation_id), value, bool(active), name))  # type: ignore[arg-type]
         else:
             holding.add(kind)
     return _UserFacts(
@@ -433,6 +482,25 @@ def organisations_where(user: Actor, action: Action) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     ids = organisation_ids_with(user, rule.organisation_permission or "")
     return Organisation.objects.filter(pk__in=ids, is_active=True)
+
+
+def organisation_names_where(user: Actor, action: Action) -> list[tuple[UUID, str]] | None:
+    """(id, name) of `organisations_where(user, action)`, by name, from the roles and memberships read once per
+    request (no query); None when that cannot answer (network administrators on an action they may take on every
+    organisation, a permission without its membership): the caller then asks `organisations_where`."""
+    rule = organisation_rule(action)
+    if rule is None or not is_signed_in(user):
+        return []
+    admin = is_network_admin(user)
+    if admin and rule.never_for_network_admins:
+        return []
+    if admin and rule.network_admins:
+        return None
+    names = {org_id: name for org_id, _role, active, name in _facts(user).memberships if active}
+    ids = organisation_ids_with(user, rule.organisation_permission or "")
+    if any(org_id not in names for org_id in ids):
+        return None
+    return sorted(((org_id, names[org_id]) for org_id in ids), key=lambda pair: (pair[1], str(pair[0])))
 
 
 def may_on_some_organisation(user: Actor, action: Action) -> bool:

@@ -26,6 +26,15 @@ def receiving_organisations(user: Any) -> QuerySet[Organisation]:
     return policy.organisations_where(user, ReferralAction.RECEIVE_REFERRALS).order_by("name")
 
 
+def receiving_organisations_named(user: Any) -> list[Organisation]:
+    """`receiving_organisations(user)` with only their id and name, from the roles the request already read (no
+    query, unless the policy cannot answer from them)."""
+    named = policy.organisation_names_where(user, ReferralAction.RECEIVE_REFERRALS)
+    if named is None:
+        return list(receiving_organisations(user).only("name"))
+    return [Organisation(pk=org_id, name=name) for org_id, name in named]
+
+
 def may_send(user: Any) -> bool:
     """Whether `sending_organisations(user)` holds any (from the roles the request already read: no query)."""
     return policy.may_on_some_organisation(user, ReferralAction.SEND_REFERRALS)
