@@ -283,7 +283,7 @@ def pytest_collection_modifyitems(items):
 
 # The files that take longest (measured with `--durations`, 2 workers: the API fuzzing, gunicorn/Celery processes
 # with the load smoke test, the permission matrix, the crawl of the demo, the inherited URLs, the fault tests,
-# backups, the browser journeys, the demo seeds: tests/demo/ seeds once for its module), longest first; the other files follow in their usual order.
+# backups, the browser journeys, the demo seeds), longest first; the other files follow in their usual order.
 LONGEST_FIRST = (
     "tests/security/test_api_fuzz.py",
     "tests/processes/",
