@@ -24,7 +24,7 @@ PYTEST_WORKERS ?= 2
 # `make run` runs its steps in order, even under -j.
 .NOTPARALLEL:
 .PHONY: help install install-dev run serve migrate seed messages test lint typecheck format check deploy-check clean
-.PHONY: audit
+.PHONY: audit audit-requirements audit-code
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -115,7 +115,9 @@ deploy-check: install
 # service: where none answers (machines that reach only a package index), it audits nothing, and says so loudly
 # without failing; a known vulnerability always fails.
 PIP_AUDIT_SERVICE ?= pypi
-audit: install-dev ## Known vulnerabilities in requirements*.txt (pip-audit), security lint of network/ and cms/ (bandit)
+audit: audit-requirements audit-code ## Known vulnerabilities in requirements*.txt (pip-audit), security lint (bandit)
+
+audit-requirements: install-dev
 	@log=$$(mktemp); status=0; \
 	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --no-deps --disable-pip --progress-spinner off --timeout 10 \
 		--vulnerability-service $(PIP_AUDIT_SERVICE) >"$$log" 2>&1 || status=$$?; \
@@ -130,6 +132,8 @@ audit: install-dev ## Known vulnerabilities in requirements*.txt (pip-audit), se
 		echo "pip-audit: no known vulnerabilities ($$skipped of $$pinned pinned packages could not be audited)."; \
 	fi; \
 	rm -f "$$log"
+
+audit-code: install-dev
 	$(BIN)/bandit -r network cms -c pyproject.toml -q --severity-level medium
 
 clean: ## Remove caches (keeps .venv and db.sqlite3)

@@ -500,27 +500,3 @@ def test_the_admin_chooser_offers_only_visible_messages(signed_in, drafting_org,
     assert response.status_code == 200
     page = response.json()["html"]
     assert "Message adopté visible" in page and "Brouillon caché" not in page
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Demo
-
-
-def test_demo_key_messages_cover_every_status_with_versions_and_signatures_and_load_once(settings):
-    from django.core.management import call_command
-
-    from network.advocacy.models import Endorsement
-    from network.demo.advocacy_messages import DEMO_MESSAGES, seed_demo_key_messages
-
-    settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
-    call_command("seed_demo", quiet_logins=True, without_observatory=True)
-
-    seed_demo_key_messages()
-    count = KeyMessage.objects.count()
-    assert seed_demo_key_messages() == 0
-
-    assert count == KeyMessage.objects.count() == len(DEMO_MESSAGES)
-    assert set(KeyMessage.objects.values_list("status", flat=True)) == set(MessageStatus.values)
-    assert max(message.revisions.count() for message in KeyMessage.objects.all()) >= 3
-    assert Endorsement.objects.filter(withdrawn_at__isnull=True).values("organisation").distinct().count() >= 5
-    assert all(message.themes.count() >= 2 for message in KeyMessage.objects.all())

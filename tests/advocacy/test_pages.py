@@ -10,7 +10,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
-from django.utils import timezone
 from PIL import Image
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.images import get_image_model
@@ -255,51 +254,3 @@ def test_network_only_pages_stay_out_of_the_sitemap(peer_org):
     assert "public-campaign" in xml
     assert "members-only" not in xml
     assert "jdupont" not in xml and "Dupont" not in xml
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The demo
-
-
-def test_demo_advocacy_goes_through_the_workflow_and_adds_nothing_the_second_time(client, settings):
-    from django.core.management import call_command
-    from wagtail.models import WorkflowState
-
-    from network.advocacy.models import AdvocacyOpportunity, OpportunityParticipation
-    from network.demo.advocacy_pages import seed_demo_advocacy
-
-    # given the demo network, which seeds the demo advocacy
-    settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
-    call_command("seed_demo", quiet_logins=True, without_observatory=True)
-
-    # when the demo advocacy is seeded again, nothing is added
-    assert seed_demo_advocacy() == 0
-
-    # then the peer's campaign went through the workflow, approved by a coordinator, signed with a pseudonym
-    campaign = AdvocacyPage.objects.get(slug="nos-nuits-nos-droits")
-    assert campaign.live and campaign.owner.username == "pairs-peer"
-    assert campaign.public_signature == "Nox"
-    assert any(block.block_type == "key_message" and block.value for block in campaign.body)  # the demo messages
-    state = WorkflowState.objects.get(object_id=str(campaign.pk))
-    assert state.status == WorkflowState.STATUS_APPROVED
-    assert state.requested_by.username == "pairs-peer"
-    # and the coordinator's dossier is for network members
-    dossier = AdvocacyPage.objects.get(slug="migrations-et-droits")
-    assert dossier.live and dossier.visibility == PageVisibility.NETWORK
-    assert client.get(dossier.url).status_code == 404
-    assert client.get(campaign.url).status_code == 200
-
-    # and the calendar has 17 December and at least four upcoming opportunities at every level
-    titles = list(AdvocacyOpportunity.objects.values_list("title", flat=True))
-    assert len(titles) >= 4
-    assert any("contre les violences" in title for title in titles)
-    day = AdvocacyOpportunity.objects.get(title__contains="contre les violences")
-    starts = timezone.localtime(day.starts_at)
-    assert (starts.month, starts.day) == (12, 17) and day.all_day
-    assert AdvocacyOpportunity.objects.exclude(deadline=None).exists()
-    assert set(AdvocacyOpportunity.objects.values_list("level", flat=True)) == {"local", "national", "international"}
-    assert all(opportunity.organisations.exists() for opportunity in AdvocacyOpportunity.objects.all())
-    # and organisations are named only with their consent: some confirmed, some still invited, one declined
-    answers = set(OpportunityParticipation.objects.values_list("status", flat=True))
-    assert answers == {"confirmed", "invited", "declined"}
-    assert AdvocacyOpportunity.objects.filter(key_messages__isnull=False).exists()
