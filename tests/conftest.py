@@ -46,6 +46,7 @@ def django_db_setup(
         yield
         if not django_db_keepdb:
             with django_db_blocker.unblock():
+                _end_other_sessions(connection)
                 teardown_databases(config, verbosity=request.config.option.verbose)
         return
     if not aliases:
@@ -55,7 +56,21 @@ def django_db_setup(
         old_name = _database_from_template(connection, worker["workerid"], worker["testrunuid"])
     yield
     with django_db_blocker.unblock():
+        _end_other_sessions(connection)
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _end_other_sessions(connection) -> None:
+    """Before the test database is dropped: end the sessions a test's server thread may have left open on it (a
+    live server or an in-thread WSGI server), which PostgreSQL would otherwise refuse to drop it for."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 def _template_name(connection, workerid: str) -> str:

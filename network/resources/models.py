@@ -92,7 +92,7 @@ class ResourceBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label=_("Heading"), template="resources/blocks/heading.html")
     paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h3", "h4"], label=_("Paragraph"))
     key_takeaways = blocks.ListBlock(
-        # Translators: a resource kind: one short lesson to take away.
+        # Translators: one item of a resource's "key takeaways" list (a short lesson to take away).
         blocks.CharBlock(label=_("Takeaway")),
         label=_("Key takeaways"),
         template="resources/blocks/key_takeaways.html",

@@ -356,9 +356,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "network.api_schema.NetworkAutoSchema",
-    # JSON bodies only: the services take nested objects (a referral's person and consent), which form and multipart
-    # encodings cannot carry; the schema then offers clients the one body the server accepts (other types: 415).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON bodies only under /api/ (other types: 415), DRF's parsers for wagtail-localize's editor: see the module.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "network.core.negotiation.JsonOnlyUnderApiNegotiation",
     "DEFAULT_PAGINATION_CLASS": "network.pagination.NetworkPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -384,6 +383,8 @@ SPECTACULAR_SETTINGS = {
         "network.api_schema.name_query_enums",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API reads JSON bodies only (network/core/negotiation.py): the one body type the schema offers clients.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # Operation ids and tags without the version (`referrals_create`, tag `referrals`): generated clients get one
     # module per part of the API (`api/referrals/referrals_create.py`), the paths keep their `/api/v1/`.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",

@@ -250,3 +250,28 @@ def test_locale_usage_lists_nothing_to_anyone(translated, signed_in):
     response = signed_in(translated.admin).get(reverse("wagtaillocales:usage", kwargs={"pk": arabic.pk}))
 
     assert response.status_code == 404 and not _shows_b(response)
+
+
+def test_the_translator_saves_a_string_as_the_editor_sends_it_while_the_api_still_reads_json_only(
+    translated, signed_in
+):
+    # Given A's own translation and the multipart body wagtail-localize's editor sends for one string
+    from django.test.client import encode_multipart
+    from wagtail_localize.models import StringTranslation
+
+    translation = translated.a_page_translation
+    segment = StringSegment.objects.filter(source=translation.source, context__path="title").get()
+    client = signed_in(translated.a_staff)
+    body = encode_multipart("BoUnDaRy", {"value": "بروتوكول داخلي"})
+    url = _url("edit_string_translation", translation_id=translation.pk, string_segment_id=segment.pk)
+
+    # When it is saved through the editor's endpoint, and the same encoding is sent to the project's API
+    saved = client.put(url, body, content_type="multipart/form-data; boundary=BoUnDaRy")
+    refused = client.post("/api/v1/referrals/", body, content_type="multipart/form-data; boundary=BoUnDaRy")
+
+    # Then the editor keeps the string (DRF's parsers serve it), and the API refuses the body with 415
+    assert saved.status_code == 201, saved.content[:300]
+    assert StringTranslation.objects.filter(
+        translation_of=segment.string, locale=translation.target_locale, data="بروتوكول داخلي"
+    ).exists()
+    assert refused.status_code == 415
