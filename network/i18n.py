@@ -1,4 +1,6 @@
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 UNPREFIXED_PATHS = (
     "/api/",
@@ -13,6 +15,9 @@ UNPREFIXED_PATHS = (
     "/sitemap-",
 )
 
+# Answers in the language the request negotiates (Accept-Language): category and language names, error messages.
+LANGUAGE_NEGOTIATED_PATHS = ("/api/",)
+
 
 class UnprefixedLocaleMiddleware(LocaleMiddleware):
     """Language-prefix redirects only for the public site.
@@ -24,6 +29,9 @@ class UnprefixedLocaleMiddleware(LocaleMiddleware):
 
     def process_response(self, request, response):
         if request.path_info.startswith(UNPREFIXED_PATHS):
+            if request.path_info.startswith(LANGUAGE_NEGOTIATED_PATHS):  # a cache in front keeps one per language
+                patch_vary_headers(response, ("Accept-Language",))
+                response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
 

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from network.orgs.api import OrganisationSummarySerializer
+from network.orgs.languages import language_name
 
 from . import selectors
 from .models import Service, ServiceCategory, ServiceOpeningHours
@@ -18,6 +19,13 @@ class ServiceCategorySerializer(serializers.ModelSerializer):
         model = ServiceCategory
         fields = ["id", "code", "name"]
         read_only_fields = fields
+
+
+class LanguageSerializer(serializers.Serializer):
+    """A language a service is offered in: its code, and its name in the language of the answer."""
+
+    code = serializers.CharField(read_only=True, help_text="Language code, e.g. `es`, `ar`, `zh-hans`.")
+    name = serializers.CharField(read_only=True, help_text="In the language of the answer (Accept-Language).")
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):
@@ -33,6 +41,7 @@ class ServiceSerializer(serializers.ModelSerializer):
     organisation = OrganisationSummarySerializer(read_only=True)
     category = ServiceCategorySerializer(read_only=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    language_names = serializers.SerializerMethodField()
     # Plain strings: an empty value is "" (an email/uri format in the schema would not allow it).
     email = serializers.CharField(read_only=True)
     url = serializers.CharField(read_only=True)
@@ -54,6 +63,7 @@ class ServiceSerializer(serializers.ModelSerializer):
             "name",
             "description",
             "languages",
+            "language_names",
             "eligibility",
             "is_free",
             "fees_description",
@@ -72,6 +82,11 @@ class ServiceSerializer(serializers.ModelSerializer):
             "opening_hours",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(LanguageSerializer(many=True))
+    def get_language_names(self, service: Service) -> list[dict[str, str]]:
+        """The service's languages named in the answer's language ("árabe", "арабский", "阿拉伯语")."""
+        return [{"code": code, "name": language_name(code)} for code in service.languages or ()]
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_address(self, service: Service) -> str | None:

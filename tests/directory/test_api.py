@@ -158,3 +158,26 @@ def test_services_are_documented_in_the_schema():
     listing = schema["paths"]["/api/v1/services/"]["get"]
     assert {"category", "language", "organisation", "accepts_referrals"} <= {p["name"] for p in listing["parameters"]}
     assert "404" in schema["paths"]["/api/v1/services/{id}/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [
+        ("es", {"fr": "Francés", "ro": "Rumano"}),
+        ("ar", {"fr": "الفرنسية", "ro": "الرومانيّة"}),
+        ("en", {"fr": "French", "ro": "Romanian"}),
+    ],
+)
+def test_service_languages_are_named_in_the_language_of_the_answer(api, network, accept_language, expected):
+    # Given a public service offered in French and Romanian
+    service = network["public"]
+
+    # When a client asks for it in another language
+    response = api.get(f"/api/v1/services/{service.pk}/", HTTP_ACCEPT_LANGUAGE=accept_language)
+
+    # Then the codes stay as they are and each language is named in the answer's language
+    data = response.json()
+    assert data["languages"] == ["fr", "ro"]
+    assert {item["code"]: item["name"] for item in data["language_names"]} == expected
+    assert "Accept-Language" in response["Vary"]
+    assert response["Content-Language"] == accept_language
