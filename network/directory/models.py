@@ -5,12 +5,11 @@ The tables were created by the `orgs` app and moved here with their rows (see mi
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from network.core.translated_names import name_in, reader_language
 from network.orgs.languages import validate_language_codes
 from network.orgs.models import Organisation
 
@@ -41,12 +40,11 @@ class ServiceCategory(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language (what every screen, the API and HSDS show)."""
-        return self.label_in(get_language() or settings.LANGUAGE_CODE)
+        return self.label_in(reader_language())
 
     def label_in(self, language: str) -> str:
         """The name in `language`, else in its base language (zh-hans → zh), else the default name."""
-        translations = self.name_translations or {}
-        return translations.get(language) or translations.get(language.split("-")[0]) or self.name or self.code
+        return name_in(self.name_translations, language, self.name or self.code)
 
 
 class AccessMode(models.TextChoices):

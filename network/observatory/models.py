@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from network.core.translated_names import name_in
+
 from .tables import Granularity, Scope
 
 # Below this no threshold may be set, whoever asks (the issue's floor; statistical offices use 5 to 10).
@@ -150,8 +152,7 @@ class ObservatoryRegion(models.Model):
 
     def label_in(self, language: str) -> str:
         """The region's name in `language`, else in the site's default language (a place name often stays)."""
-        translations = self.label_translations if isinstance(self.label_translations, dict) else {}
-        return translations.get(language) or translations.get(language.split("-")[0]) or self.label
+        return name_in(self.label_translations, language, self.label)
 
     def clean(self) -> None:
         super().clean()

@@ -6,8 +6,9 @@ one name per content language, falling back to the default language, then to the
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from network.core.translated_names import name_in, reader_language
 
 
 class Theme(models.Model):
@@ -33,10 +34,10 @@ class Theme(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language, else the default language's name."""
-        return self.label_in(get_language() or settings.LANGUAGE_CODE)
+        return self.label_in(reader_language())
 
     def label_in(self, language: str) -> str:
-        translations = self.name_translations or {}
+        """The name in `language`; in the site's default language always `name` (the one administrators edit)."""
         if language == settings.LANGUAGE_CODE:
             return self.name or self.slug
-        return translations.get(language) or translations.get(language.split("-")[0]) or self.name or self.slug
+        return name_in(self.name_translations, language, self.name or self.slug)
