@@ -4,6 +4,7 @@ developer asks for them, static files and uploaded images still served."""
 
 from __future__ import annotations
 
+import json
 import runpy
 
 import pytest
@@ -11,6 +12,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest
 from django.test import RequestFactory
 from django.urls import path
+from django.utils import translation
 
 from network import urls as site_urls
 from network.core.errors import server_error
@@ -82,12 +84,13 @@ def test_the_500_page_needs_neither_a_database_nor_a_request_context():
     assert_site_page(response.content.decode(), "ar")
 
 
-def test_a_crash_under_the_api_answers_json():
-    response = server_error(RequestFactory().get("/api/v1/services/"))
+def test_a_crash_under_the_api_answers_json_in_the_callers_language():
+    with translation.override("es"):
+        response = server_error(RequestFactory().get("/api/v1/services/"))
 
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
-    assert response.content == b'{"detail": "Server error."}'
+    assert json.loads(response.content) == {"detail": "Se ha producido un error en el servidor."}
 
 
 def test_make_run_settings_have_no_debug_pages_unless_a_developer_opts_in(monkeypatch):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 
 API_PREFIXES = ("/api/", "/hsds/")  # machine-readable APIs: the project's own and the HSDS directory
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404: JSON with `detail` under the APIs (as DRF's own 404s), the site's page elsewhere."""
     if request.path.startswith(API_PREFIXES):
-        response = JsonResponse({"detail": "Not found."}, status=404)
+        response = JsonResponse({"detail": gettext("Not found.")}, status=404)
         response["Cache-Control"] = "no-store"
         return response
     return page_not_found(request, exception)
@@ -34,7 +35,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500: JSON under the APIs, the site's standalone error page elsewhere, in the language of the address."""
     path = getattr(request, "path_info", "") or ""
     if path.startswith(API_PREFIXES):
-        response: HttpResponse = JsonResponse({"detail": "Server error."}, status=500)
+        response: HttpResponse = JsonResponse({"detail": gettext("A server error occurred.")}, status=500)
     else:
         language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
         with translation.override(language):

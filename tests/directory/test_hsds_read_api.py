@@ -73,7 +73,7 @@ def test_unknown_or_malformed_ids_answer_a_json_404(client, path):
         assert response["Content-Type"].startswith("application/json")
         assert set(response.json()) == {"detail"}
     # and a path no route knows under /hsds/ answers JSON too
-    assert client.get("/hsds/nothing/here").json() == {"detail": "Not found."}
+    assert client.get("/hsds/nothing/here", HTTP_ACCEPT_LANGUAGE="ru").json() == {"detail": "Не найдено."}
 
 
 def test_service_at_locations_list_and_detail_public_only_and_valid(client, network):
