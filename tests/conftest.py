@@ -129,9 +129,20 @@ def pytest_sessionfinish(session):
 
     if connection.vendor != "postgresql":
         return
+    from tests.demo_database import drop_demo_database
+
     template = connection.creation._get_test_db_name() + "_template"
-    with config.stash[blocking_manager_key].unblock(), connection.creation._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)} WITH (FORCE)")
+    with config.stash[blocking_manager_key].unblock():
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)} WITH (FORCE)")
+        drop_demo_database(connection)
+
+
+@pytest.fixture(scope="session")
+def xdist_run_id(request) -> str | None:
+    """The id pytest-xdist gives this run (the same in every worker), None in one process."""
+    worker = getattr(request.config, "workerinput", None)
+    return worker["testrunuid"] if worker else None
 
 
 @pytest.fixture(autouse=True)

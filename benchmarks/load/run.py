@@ -115,9 +115,10 @@ print("PLAN=" + json.dumps(plan))
 """
 
 
-def prepare(env: dict[str, str], *, collect_static: bool = True) -> dict:
+def prepare(env: dict[str, str], *, collect_static: bool = True, seed: bool = True) -> dict:
     manage(env, "migrate", "--no-input")
-    manage(env, "seed_demo", "--quiet-logins")
+    if seed:
+        manage(env, "seed_demo", "--quiet-logins")
     if collect_static:
         manage(env, "collectstatic", "--no-input", "--clear")
     output = manage(env, "shell", "-c", PLAN_SCRIPT)
@@ -317,6 +318,12 @@ def main() -> None:
     parser.add_argument(
         "--static-root", type=Path, default=None, help="static files already collected with production settings"
     )
+    parser.add_argument(
+        "--seeded",
+        action="store_true",
+        help="the database already holds the demo network (a copy made by the caller, with LOAD_FIELD_ENCRYPTION_KEYS"
+        " its key): skip seed_demo",
+    )
     parser.add_argument("--out", type=Path, default=REPOSITORY / "benchmarks" / "load" / "results")
     args = parser.parse_args()
     args.kind_seconds = args.kind_seconds or args.seconds
@@ -324,7 +331,7 @@ def main() -> None:
     ensure_database(args.database_url)
     with tempfile.TemporaryDirectory() as temporary_root:
         env = environment(args, str(args.static_root or temporary_root))
-        plan = prepare(env, collect_static=args.static_root is None)
+        plan = prepare(env, collect_static=args.static_root is None, seed=not args.seeded)
         env["LOAD_PLAN"] = json.dumps(plan)
         port = free_port()
         server = start_gunicorn(env, port, args.out / "gunicorn.log")

@@ -2,18 +2,10 @@ import pytest
 
 
 @pytest.fixture(scope="package")
-def demo_network(django_db_setup, django_db_blocker):
-    """The demo network, loaded once for the crawls of this package and emptied after them (the next modules start
-    clean)."""
-    from django.core.management import call_command
+def demo_network(django_db_setup, django_db_blocker, xdist_run_id):
+    """The demo network for the crawls of this package (a copy of the run's seeded demo), gone after them: the next
+    modules start from the migrated data."""
+    from tests.demo_database import demo_database
 
-    from tests.conftest import restore_migrated_state
-
-    with django_db_blocker.unblock():
-        from wagtail.models import Site
-
-        if not Site.objects.exists():  # a transactional test before these left the database flushed
-            restore_migrated_state()
-        call_command("seed_demo", quiet_logins=True, verbosity=0)
+    with django_db_blocker.unblock(), demo_database(xdist_run_id):
         yield
-        restore_migrated_state()

@@ -1,44 +1,27 @@
-"""The demo network loaded by seed_demo (without the observatory's history): referrals in every state, key
-messages, advocacy pages through the workflow; loading each part again adds nothing.
+"""The demo network loaded by seed_demo: referrals in every state, key messages, advocacy pages through the workflow;
+loading each part again adds nothing.
 
-The demo is seeded once for the module (about 17,000 queries: organisations with their page trees, resources and
-their translations, advocacy pages through the workflow), inside a transaction rolled back after the module, as
-tests/resources/test_demo.py does; each test runs in its own savepoint and seeds its part again there. Seeding it
-in each of these tests cost a full seed per test. The observatory's demo and the crawl keep their own seed.
+The module reads a copy of the run's seeded demo (tests/demo_database.py: seeded once per run, about 17,000 queries:
+organisations with their page trees, resources and their translations, advocacy pages through the workflow, the
+observatory's history); each test runs in its own transaction and seeds its part again there.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from network.advocacy.models import AdvocacyPage, KeyMessage, MessageStatus, PageVisibility
 from network.referrals.models import Referral, ReferralStatus
+from tests.demo_database import demo_database
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
-def demo_network(django_db_setup, django_db_blocker, tmp_path_factory) -> None:
-    from wagtail.models import Site
-
-    from tests.conftest import restore_migrated_state
-
-    media = str(tmp_path_factory.mktemp("demo-media"))
-    # seed_demo refuses production settings
-    with django_db_blocker.unblock(), override_settings(SETTINGS_MODULE="network.settings.test", MEDIA_ROOT=media):
-        if not Site.objects.exists():  # a transactional test before this module left the database flushed
-            restore_migrated_state()
-        transaction.set_autocommit(False)
-        try:
-            call_command("seed_demo", quiet_logins=True, without_observatory=True)
-            yield
-        finally:
-            transaction.rollback()
-            transaction.set_autocommit(True)
+def demo_network(django_db_setup, django_db_blocker, xdist_run_id) -> None:
+    with django_db_blocker.unblock(), demo_database(xdist_run_id):
+        yield
 
 
 def test_demo_referrals_cover_every_state_with_fake_persons_and_load_once():

@@ -7,15 +7,23 @@ from network.observatory import selectors
 from network.observatory.models import Release
 from network.observatory.tables import Granularity, Scope
 from network.referrals.models import Referral
+from tests.demo_database import demo_database
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_observatory_shows_figures_with_some_cells_suppressed(settings, django_capture_on_commit_callbacks):
-    # given the demo network, loaded twice (the build runs after the command's transaction)
+@pytest.fixture(scope="module")
+def demo_network(django_db_setup, django_db_blocker, xdist_run_id):
+    """The run's demo network, loaded by `seed_demo` (its observatory built after the command's transaction)."""
+    with django_db_blocker.unblock(), demo_database(xdist_run_id):
+        yield
+
+
+def test_the_demo_observatory_shows_figures_with_some_cells_suppressed(
+    demo_network, settings, django_capture_on_commit_callbacks
+):
+    # given the demo network, loaded once more (the build runs after the command's transaction)
     settings.SETTINGS_MODULE = "network.settings.test"  # seed_demo refuses production settings
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", quiet_logins=True)
     referrals = Referral.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", quiet_logins=True)

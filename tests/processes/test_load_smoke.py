@@ -22,41 +22,57 @@ def _load_database_url() -> str | None:
     return url.rsplit("/", 1)[0] + "/passerelle_load_ci"
 
 
+@pytest.fixture(scope="module")
+def demo_network(django_db_setup, django_db_blocker, xdist_run_id):
+    """The run's demo network (tests/demo_database.py), for the load database to copy; set up before the test's
+    transaction opens, since it swaps the test database."""
+    from tests.demo_database import demo_database
+
+    if _load_database_url() is None:
+        pytest.skip("the load test needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL, as .ci/run does")
+
+    with django_db_blocker.unblock(), demo_database(xdist_run_id):
+        yield
+
+
 @pytest.mark.processes
-@pytest.mark.django_db  # the test database must exist (run alone too): it is what pg_dump copies, committed state
+@pytest.mark.django_db  # the test database must exist (run alone too)
 def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_writes_its_report(
-    request, tmp_path, django_db_setup
+    demo_network, request, tmp_path, django_db_setup
 ):
     database_url = _load_database_url()
     if database_url is None:
         pytest.skip("the load test needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL, as .ci/run does")
     import psycopg
+    from django.conf import settings
 
+    from tests.demo_database import demo_database_name
     from tests.processes.conftest import database_url_of_this_test
 
     static_root = request.getfixturevalue("production_static_root")  # only once PostgreSQL and Redis are there
 
-    # Given the load database copied from this worker's test database, which holds exactly the migrated data
-    # (the processes module restores it): the run's own `migrate` then finds nothing to do, which saves a full
-    # migration pass. pg_dump reads a snapshot, so the connections other tests keep open (a live server thread)
-    # do not matter, and no test has to flush the database for the copy.
+    # Given the load database copied from the run's demo database (the migrated data and the demo network, seeded
+    # once per run): the run's own `migrate` then finds nothing to do and it skips `seed_demo` (--seeded). In one
+    # process, the copy is a pg_dump of this test's database, which holds the demo for the module.
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    demo = demo_database_name()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute('DROP DATABASE IF EXISTS "passerelle_load_ci" WITH (FORCE)')
-        admin.execute('CREATE DATABASE "passerelle_load_ci"')
-    dump = subprocess.run(
-        ["pg_dump", "--format=custom", "--no-owner", "--dbname", database_url_of_this_test()],
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
-    subprocess.run(
-        ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", database_url],
-        input=dump.stdout,
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+        admin.execute('CREATE DATABASE "passerelle_load_ci"' + (f' TEMPLATE "{demo}"' if demo else ""))
+    if demo is None:
+        dump = subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--dbname", database_url_of_this_test()],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", database_url],
+            input=dump.stdout,
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
 
     # When the load test runs for a few seconds per phase
     result = subprocess.run(
@@ -76,9 +92,15 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
             str(tmp_path),
             "--static-root",
             str(static_root),
+            "--seeded",
         ],
         cwd=REPOSITORY,
-        env={**os.environ, "LOAD_DATABASE_URL": database_url, "LOAD_REDIS_URL": os.environ["REDIS_URL"]},
+        env={
+            **os.environ,
+            "LOAD_DATABASE_URL": database_url,
+            "LOAD_REDIS_URL": os.environ["REDIS_URL"],
+            "LOAD_FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),  # the demo's referrals' key
+        },
         capture_output=True,
         text=True,
         timeout=400,
