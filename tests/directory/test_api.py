@@ -72,7 +72,10 @@ def test_anonymous_caller_lists_public_services_without_confidential_addresses(a
     by_name = {item["name"]: item for item in response.json()["results"]}
     assert by_name["Dépistage"]["address"] == "1 rue Publique"
     assert by_name["Accueil de nuit"]["address"] is None
-    assert by_name["Accueil de nuit"]["location_type"] == "virtual"
+    # A confidential drop-in centre is in person, its address withheld (given on referral), never "virtual".
+    assert by_name["Accueil de nuit"]["location_type"] == "physical"
+    assert by_name["Accueil de nuit"]["address_given_on_referral"] is True
+    assert by_name["Dépistage"]["address_given_on_referral"] is False
     assert CONFIDENTIAL_ADDRESS not in response.content.decode()
     assert api.get(f"/api/v1/services/{network['members_only'].pk}/").status_code == 404
     assert api.get(f"/api/v1/services/{uuid.uuid4()}/").status_code == 404
