@@ -15,7 +15,6 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
 from network.orgs.api import ERROR_400, ERROR_403, ERROR_404, LANGUAGE_CODE_PATTERN
-from network.orgs.views.public import speaks_language
 
 from . import selectors
 from .models import Service
@@ -26,7 +25,9 @@ class ServiceFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(
         field_name="category__code", help_text="A category code, e.g. sexual-health-testing."
     )
-    language = django_filters.CharFilter(method="filter_language", help_text="A language of the service, e.g. ro.")
+    language = django_filters.CharFilter(
+        method="filter_language", help_text="A language the service speaks or has an interpreter for, e.g. ro."
+    )
     organisation = django_filters.UUIDFilter(field_name="organisation_id", help_text="An organisation id.")
     accepts_referrals = django_filters.BooleanFilter(help_text="Only services that take referrals (or not).")
 
@@ -38,7 +39,7 @@ class ServiceFilter(django_filters.FilterSet):
         code = value.strip().lower()
         if not LANGUAGE_CODE_PATTERN.match(code):
             return queryset.none()
-        return queryset.filter(speaks_language(code))
+        return queryset.filter(selectors.speaks_language(code))
 
 
 @extend_schema_view(

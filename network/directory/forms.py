@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from network.orgs.forms import LanguageCodesField
-from network.orgs.languages import language_name
-from network.orgs.views.public import speaks_language
+from network.orgs.languages import normalise_language_codes, unknown_language_codes
 
 from . import selectors
+from .languages import all_language_codes, language_choices
 from .models import Service, ServiceCategory, Weekday
 from .services import SERVICE_FIELDS
 
@@ -40,42 +39,84 @@ class ServiceFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", gettext_lazy("All"))]
         self.fields["category"].choices = every + [(category.code, category.label) for category in categories]
-        self.fields["language"].choices = every + sorted(
-            ((code, language_name(code)) for code in languages), key=lambda choice: choice[1].casefold()
-        )
+        self.fields["language"].choices = every + language_choices(languages)
         self.fields["city"].choices = every + [(city, city) for city in cities]
 
     def filter(self, services: QuerySet[Service]) -> QuerySet[Service]:
         """Apply the valid filters; an invalid value (a stale link) is ignored rather than failing the page."""
         data = self.cleaned_data if self.is_valid() else {}
         if text := (data.get("q") or "").strip():
-            services = services.filter(
-                Q(name__icontains=text)
-                | Q(description__icontains=text)
-                | Q(eligibility__icontains=text)
-                | Q(organisation__name__icontains=text)
-                | Q(category__name__icontains=text)
-                | Q(category__name_translations__icontains=text)
-            )
+            services = selectors.search_services(services, text)
         if data.get("category"):
             services = services.filter(category__code=data["category"])
         if data.get("language"):
-            services = services.filter(speaks_language(data["language"]))
+            services = services.filter(selectors.speaks_language(data["language"]))
         if data.get("city"):
             services = services.filter(Q(city=data["city"]) | Q(city="", organisation__city=data["city"]))
         return services
 
 
+class LanguagePicker(forms.CheckboxSelectMultiple):
+    """Check boxes: the languages most spoken in the network shown, the others folded away (no script needed)."""
+
+    template_name = "directory/widgets/language_picker.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        groups = context["widget"]["optgroups"]
+        context["widget"]["others_chosen"] = any(
+            option["selected"] for _group, options, _index in groups[1:] for option in options
+        )
+        return context
+
+
+class LanguagesField(forms.MultipleChoiceField):
+    """Languages ticked in the picker (or typed as "fr, en, ro" by a client without the boxes), checked against the
+    languages Django knows. The choices are every named language, the common ones first, plus the codes already
+    declared (a base code such as "zh" stays ticked)."""
+
+    widget = LanguagePicker
+    default_error_messages = {
+        "unknown": gettext_lazy("Unknown language code: %(codes)s. Use codes such as fr, en, ro."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.offer([])
+
+    def offer(self, declared: list[str]) -> None:
+        self.choices = language_choices(all_language_codes() + [code for code in declared if code])
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        items = value if isinstance(value, list | tuple) else [value]
+        typed = ",".join(str(item) for item in items).replace(";", ",").replace(" ", ",")
+        return normalise_language_codes(typed.split(","))
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        unknown = unknown_language_codes(value)
+        if unknown:
+            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"codes": ", ".join(unknown)})
+
+
 class ServiceForm(forms.ModelForm):
     """A service as its organisation's coordinators declare it. The form parses; `directory` validates and saves."""
 
-    languages = LanguageCodesField(label=gettext_lazy("Languages"))
+    languages = LanguagesField(label=gettext_lazy("Languages spoken"))
+    interpreter_languages = LanguagesField(
+        label=gettext_lazy("Languages interpreted"),
+        help_text=gettext_lazy("Leave empty if the interpreter can be found for any language."),
+    )
     url = forms.URLField(label=gettext_lazy("Web page"), max_length=200, required=False, assume_scheme="https")
 
     class Meta:
         model = Service
         # Languages are declared above, outside Meta.fields, so the form never writes them onto the instance.
-        fields = [name for name in SERVICE_FIELDS if name not in ("languages", "url")]
+        fields = [name for name in SERVICE_FIELDS if name not in ("languages", "interpreter_languages", "url")]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "eligibility": forms.Textarea(attrs={"rows": 3}),
@@ -85,8 +126,13 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = selectors.service_categories()
         self.fields["category"].empty_label = None
-        if self.instance.pk and not self.is_bound:
-            self.initial["languages"] = self.instance.languages
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        for name in ("languages", "interpreter_languages"):
+            declared = list(getattr(self.instance, name) or ())
+            self.fields[name].offer(declared)
+            if self.instance.pk and not self.is_bound:
+                self.initial[name] = declared
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in SERVICE_FIELDS}

@@ -243,6 +243,7 @@ def hsds_service_summary(service: Service, *, base_url: str, nested: bool = True
             "application_process": _application_process(service),
             "fees_description": _fees_description(service),
             "eligibility_description": service.eligibility,
+            "interpretation_services": hsds_interpretation_services(service),
             "assured_date": service.last_verified.isoformat() if service.last_verified else "",
             "last_modified": service.updated_at.isoformat() if service.updated_at else "",
         }
@@ -250,6 +251,17 @@ def hsds_service_summary(service: Service, *, base_url: str, nested: bool = True
     if nested:
         data["organization"] = hsds_organization_summary(service.organisation, base_url=base_url)
     return data
+
+
+def hsds_interpretation_services(service: Service) -> str:
+    """The interpreter a service can arrange, in words, in the language of the answer ("" when it has none)."""
+    if not service.interpreter_available:
+        return ""
+    if not service.interpreter_languages:
+        return _("An interpreter can be arranged on request.")
+    return _("An interpreter can be arranged in: %(languages)s.") % {
+        "languages": ", ".join(hsds_language_name(code) for code in service.interpreter_languages)
+    }
 
 
 def hsds_service_minimal(service: Service) -> Json:
@@ -439,6 +451,8 @@ def hsds_location(service: Service) -> Json:
                 "location_id": location_id,
                 "address_1": service.address,
                 "city": service.city or service.organisation.city,
+                # The service's area (neighbourhood, district): never for a confidential address, as the address.
+                **({"region": service.area} if service.area else {}),
                 "state_province": service.organisation.region,
                 "postal_code": service.postal_code,
                 "country": service.organisation.country,

@@ -72,6 +72,18 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True, validators=[validate_language_codes])
+    interpreter_available = models.BooleanField(
+        _("interpreter available"),
+        default=False,
+        help_text=_("An interpreter can be arranged for a person who speaks none of the service's languages."),
+    )
+    interpreter_languages = models.JSONField(
+        _("languages interpreted"),
+        default=list,
+        blank=True,
+        validators=[validate_language_codes],
+        help_text=_("Leave empty if the interpreter can be found for any language."),
+    )
     eligibility = models.TextField(_("eligibility notes"), blank=True)
     is_free = models.BooleanField(_("free of charge"), default=True)
     fees_description = models.CharField(_("fees"), max_length=255, blank=True)
@@ -82,10 +94,21 @@ class Service(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
+    area = models.CharField(
+        _("area"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Neighbourhood or district, e.g. Belleville. With a confidential address, only your organisation sees it."
+        ),
+    )
     address_is_confidential = models.BooleanField(
         _("address is confidential"),
         default=False,
-        help_text=_("A confidential address is never shown publicly nor exported; the service then appears as remote."),
+        help_text=_(
+            "A confidential address is never shown publicly nor exported: the service is shown as a place to go to, "
+            "and the address is given to the person when they are referred."
+        ),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -113,10 +136,14 @@ class Service(models.Model):
 
     @property
     def public_location_type(self) -> str:
-        """Physical only when the address may be shown; a confidential address makes the service appear remote."""
-        if self.address_is_confidential:
-            return LocationType.VIRTUAL
+        """Where the service happens, as anyone may know it: a confidential drop-in centre is still a place people
+        go to (physical), only its address is withheld (see `address_given_on_referral`)."""
         return self.location_type
+
+    @property
+    def address_given_on_referral(self) -> bool:
+        """An in-person service whose address is not published: the person learns it when they are referred."""
+        return self.address_is_confidential and self.location_type == LocationType.PHYSICAL
 
 
 class Weekday(models.IntegerChoices):

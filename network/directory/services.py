@@ -33,6 +33,8 @@ SERVICE_FIELDS = (
     "name",
     "description",
     "languages",
+    "interpreter_available",
+    "interpreter_languages",
     "eligibility",
     "is_free",
     "fees_description",
@@ -41,6 +43,7 @@ SERVICE_FIELDS = (
     "address",
     "postal_code",
     "city",
+    "area",
     "address_is_confidential",
     "phone",
     "email",
@@ -141,6 +144,9 @@ def _clean_service(service: Service, opening_hours: Iterable[Mapping[str, Any]] 
     """Validate the service and its opening hours together, so that one error message covers everything wrong."""
     errors: dict[str, list] = {}
     service.languages = _clean_languages(service.languages, errors)
+    service.interpreter_languages = _clean_languages(service.interpreter_languages, errors, "interpreter_languages")
+    if service.interpreter_languages:
+        service.interpreter_available = True
     if service.location_type == LocationType.PHYSICAL and not (service.address or "").strip():
         errors.setdefault("address", []).append(
             _("A service at an address needs the address (tick “confidential” to keep it from the public).")
@@ -160,14 +166,14 @@ def _clean_service(service: Service, opening_hours: Iterable[Mapping[str, Any]] 
     return slots
 
 
-def _clean_languages(value: Any, errors: dict[str, list]) -> list[str]:
+def _clean_languages(value: Any, errors: dict[str, list], field: str = "languages") -> list[str]:
     if not isinstance(value, list | tuple):
-        errors.setdefault("languages", []).append(_("Give the languages as a list of codes, e.g. fr, en, ro."))
+        errors.setdefault(field, []).append(_("Give the languages as a list of codes, e.g. fr, en, ro."))
         return []
     codes = normalise_language_codes(value)
     unknown = unknown_language_codes(codes)
     if unknown:
-        errors.setdefault("languages", []).append(
+        errors.setdefault(field, []).append(
             _("Unknown language code: %(codes)s. Use codes such as fr, en, ro.") % {"codes": ", ".join(unknown)}
         )
     return codes

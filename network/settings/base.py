@@ -191,6 +191,9 @@ LANGUAGES = [
     if code in ALL_CONTENT_LANGUAGES
 ]
 WAGTAIL_I18N_ENABLED = True
+# The languages the network's people speak most, offered first in the language pickers (service form, directory
+# filter); every other language comes after them. Codes as `global_settings.LANGUAGES` knows them.
+NETWORK_COMMON_LANGUAGES = env_list("NETWORK_COMMON_LANGUAGES", "fr,en,es,pt,ro,ru,zh-hans,ar,bg,uk")
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Machine pre-translation in the translation editor: MACHINE_TRANSLATOR=none|libretranslate|dummy (+ LIBRETRANSLATE_*).
 from network.translation.config import machine_translator_setting  # noqa: E402

@@ -72,7 +72,10 @@ def test_anonymous_caller_lists_public_services_without_confidential_addresses(a
     by_name = {item["name"]: item for item in response.json()["results"]}
     assert by_name["Dépistage"]["address"] == "1 rue Publique"
     assert by_name["Accueil de nuit"]["address"] is None
-    assert by_name["Accueil de nuit"]["location_type"] == "virtual"
+    # A confidential drop-in centre is in person, its address withheld (given on referral), never "virtual".
+    assert by_name["Accueil de nuit"]["location_type"] == "physical"
+    assert by_name["Accueil de nuit"]["address_given_on_referral"] is True
+    assert by_name["Dépistage"]["address_given_on_referral"] is False
     assert CONFIDENTIAL_ADDRESS not in response.content.decode()
     assert api.get(f"/api/v1/services/{network['members_only'].pk}/").status_code == 404
     assert api.get(f"/api/v1/services/{uuid.uuid4()}/").status_code == 404
@@ -157,6 +160,14 @@ def test_services_are_documented_in_the_schema():
 
     listing = schema["paths"]["/api/v1/services/"]["get"]
     assert {"category", "language", "organisation", "accepts_referrals"} <= {p["name"] for p in listing["parameters"]}
+    fields = schema["components"]["schemas"]["Service"]["properties"]
+    assert {
+        "interpreter_available",
+        "interpreter_languages",
+        "interpreter_language_names",
+        "area",
+        "address_given_on_referral",
+    } <= set(fields)
     assert "404" in schema["paths"]["/api/v1/services/{id}/"]["get"]["responses"]
 
 
@@ -181,3 +192,41 @@ def test_service_languages_are_named_in_the_language_of_the_answer(api, network,
     assert {item["code"]: item["name"] for item in data["language_names"]} == expected
     assert "Accept-Language" in response["Vary"]
     assert response["Content-Language"] == accept_language
+
+
+def test_interpreter_and_area_are_shown_but_a_confidential_area_only_to_its_organisation(api, network):
+    # Given a service with an interpreter and an area, and a confidential drop-in centre with an area
+    service = network["public"]
+    directory.service_update(
+        service=service,
+        acting_user=factories.coordinator_of(network["health"]),
+        interpreter_available=True,
+        interpreter_languages=["es"],
+        area="Belleville",
+    )
+    drop_in = network["confidential"]
+    directory.service_update(service=drop_in, acting_user=factories.coordinator_of(network["drop_in"]), area="Nord")
+
+    # When anyone reads them, in Spanish
+    data = api.get(f"/api/v1/services/{service.pk}/", HTTP_ACCEPT_LANGUAGE="es").json()
+    hidden = api.get(f"/api/v1/services/{drop_in.pk}/").json()
+    api.force_authenticate(factories.member(network["drop_in"], Role.STAFF))
+    own = api.get(f"/api/v1/services/{drop_in.pk}/").json()
+
+    # Then the interpreter's languages are named, the area shown; the confidential area only to its organisation
+    assert data["interpreter_available"] is True
+    assert data["interpreter_language_names"] == [{"code": "es", "name": "Español"}]
+    assert data["area"] == "Belleville"
+    assert hidden["area"] is None
+    assert own["area"] == "Nord"
+
+
+def test_language_filter_finds_services_with_an_interpreter_for_it(api, network):
+    directory.service_update(
+        service=network["public"],
+        acting_user=factories.coordinator_of(network["health"]),
+        interpreter_available=True,
+        interpreter_languages=["es"],
+    )
+
+    assert names(api.get("/api/v1/services/?language=es")) == {"Dépistage"}

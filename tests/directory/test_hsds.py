@@ -417,3 +417,31 @@ def test_service_list_and_detail_use_a_constant_number_of_queries(client, networ
     assert count("/hsds/services") == few_list
     assert count(f"/hsds/organizations/{network['health'].id}") == few_org
     assert count(f"/hsds/services/{network['public'].id}") <= 3
+
+
+def test_interpreter_and_area_are_exported_but_never_the_area_of_a_confidential_address(client):
+    # Given a service with interpreters and an area, and a confidential drop-in centre with an area
+    health = factories.organisation(name="Centre Lune")
+    interpreted = new_service(health, interpreter_available=True, interpreter_languages=["es", "ar"], area="Belleville")
+    on_request = new_service(health, name="Sur demande", interpreter_available=True)
+    hidden = new_service(
+        health,
+        name="Local",
+        address=CONFIDENTIAL_ADDRESS,
+        address_is_confidential=True,
+        area="Goutte d'Or",
+    )
+
+    # When an HSDS client reads them (in English)
+    data = client.get(f"/hsds/services/{interpreted.id}", HTTP_ACCEPT_LANGUAGE="en").json()
+    request = client.get(f"/hsds/services/{on_request.id}", HTTP_ACCEPT_LANGUAGE="en").json()
+    confidential = client.get(f"/hsds/services/{hidden.id}", HTTP_ACCEPT_LANGUAGE="en")
+
+    # Then the interpreter is described in words, the area is the address's region, and everything stays valid
+    assert_valid(data, SERVICE)
+    assert data["interpretation_services"] == "An interpreter can be arranged in: Spanish, Arabic."
+    assert request["interpretation_services"] == "An interpreter can be arranged on request."
+    address = data["service_at_locations"][0]["location"]["addresses"][0]
+    assert address["region"] == "Belleville"
+    assert_valid(confidential.json(), SERVICE)
+    assert "Goutte" not in confidential.content.decode()

@@ -161,7 +161,7 @@ def test_fields_outside_the_form_cannot_be_set_through_the_service():
     assert (service.organisation, service.is_active, service.last_verified) == (clinic, True, timezone.localdate())
 
 
-def test_virtual_service_needs_no_address_and_confidential_one_appears_remote():
+def test_virtual_service_needs_no_address_and_confidential_drop_in_stays_in_person():
     clinic = factories.organisation()
     coordinator = factories.coordinator_of(clinic)
 
@@ -173,8 +173,11 @@ def test_virtual_service_needs_no_address_and_confidential_one_appears_remote():
     )
 
     assert remote.public_location_type == LocationType.VIRTUAL
+    assert not remote.address_given_on_referral
     assert hidden.location_type == LocationType.PHYSICAL
-    assert hidden.public_location_type == LocationType.VIRTUAL
+    # A confidential drop-in centre is a place people go to: in person, its address given on referral.
+    assert hidden.public_location_type == LocationType.PHYSICAL
+    assert hidden.address_given_on_referral
 
 
 def test_coordinator_withdraws_restores_and_verifies_a_service():

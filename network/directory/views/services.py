@@ -8,6 +8,7 @@ address is shown only where `selectors.service_shows_address` (the policy) allow
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,6 +26,7 @@ from network.directory.rules import DirectoryAction
 from network.orgs import policy
 from network.orgs.languages import language_name
 from network.orgs.models import Organisation
+from network.orgs.policy import Actor
 
 from .. import selectors, services
 from ..forms import OpeningHoursFormSet, ServiceFilterForm, ServiceForm, opening_hours_initial, opening_hours_slots
@@ -41,15 +44,20 @@ def service_directory(request: HttpRequest) -> HttpResponse:
     """Public services for everyone, members-only ones for network members; the same few queries whatever the size."""
     listed = selectors.directory_services(request.user)
     # The filters offer only what is listed: one query for the languages and cities, one for the categories.
-    rows = list(listed.order_by().values_list("languages", "city", "organisation__city").distinct())
-    languages = sorted({code for codes, _city, _org_city in rows for code in codes or ()})
-    cities = sorted({city or org_city for _codes, city, org_city in rows if city or org_city}, key=str.casefold)
+    rows = list(
+        listed.order_by().values_list("languages", "interpreter_languages", "city", "organisation__city").distinct()
+    )
+    languages = sorted(
+        {code for spoken, interpreted, *_cities in rows for code in [*(spoken or ()), *(interpreted or ())]}
+    )
+    cities = sorted({city or org_city for *_codes, city, org_city in rows if city or org_city}, key=str.casefold)
     form = ServiceFilterForm(
         request.GET or None, categories=list(selectors.service_categories()), languages=languages, cities=cities
     )
     matching = form.filter(listed).order_by("category__sort_order", "organisation__name", "name")
     paginator = Paginator(matching, DIRECTORY_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
+    _present(request.user, page_obj.object_list)
     return render(
         request,
         "directory/directory.html",
@@ -60,6 +68,7 @@ def service_directory(request: HttpRequest) -> HttpResponse:
             "result_count": paginator.count,
             "is_filtered": any(request.GET.get(name) for name in FILTER_NAMES),
             "is_network_member": policy.is_network_member(request.user),
+            "show_open_now": _shows_open_now(request),
         },
     )
 
@@ -68,6 +77,7 @@ def service_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     """One service: what it offers, for whom, when, where (never a confidential address to the public)."""
     service = get_object_or_404(selectors.directory_services(request.user), pk=pk)
     user = request.user
+    _present(user, [service])
     return render(
         request,
         "directory/detail.html",
@@ -75,11 +85,32 @@ def service_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
             "service": service,
             "organisation": service.organisation,
             "show_address": selectors.service_shows_address(user, service),
-            "languages": [language_name(code) for code in service.languages],
             "opening_hours": list(service.opening_hours.all()),
             "can_manage": policy.can(user, DirectoryAction.MANAGE_SERVICES, service),
+            "show_open_now": _shows_open_now(request),
         },
     )
+
+
+def _shows_open_now(request: HttpRequest) -> bool:
+    """ "Open now" only on pages made for a signed-in member: a visitor's page is kept in the shared page cache
+    (network/pagecache) for minutes, past an opening or closing time; visitors read the hours instead."""
+    return policy.is_signed_in(request.user)
+
+
+def _present(user: Actor, shown: Iterable[Service]) -> None:
+    """What the directory's card and page show besides the model's fields, for every service at once: language
+    names in the reader's language, whether it is open now, and whether the user may refer someone there (one
+    question to the policy for the whole page, never one per service)."""
+    shown = list(shown)
+    referable = selectors.referable_service_ids(user, shown)
+    now = timezone.now()
+    for service in shown:
+        service.language_names = [language_name(code) for code in service.languages or ()]
+        service.interpreter_language_names = [language_name(code) for code in service.interpreter_languages or ()]
+        service.open_now = selectors.service_is_open(service, now)
+        service.may_refer = service.pk in referable
+        service.shown_area = service.area if selectors.service_shows_area(user, service) else ""
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -55,7 +55,12 @@ def new(request: HttpRequest) -> HttpResponse:
         # Narrowing the list is not sending: show the form again with what was typed, without errors.
         form = ReferralForm(initial=_initial_from(data), senders=sender_choices, services=offered)
     else:
-        form = ReferralForm(data, senders=sender_choices, services=_offered_with_choice(offered, referable, data))
+        form = ReferralForm(
+            data,
+            initial=_service_from_link(request, referable) if data is None else None,
+            senders=sender_choices,
+            services=_offered_with_choice(offered, referable, data if data is not None else request.GET),
+        )
     if data is not None and REFINE not in data and form.is_valid():
         try:
             referral = services.referral_send(
@@ -88,6 +93,16 @@ def new(request: HttpRequest) -> HttpResponse:
             "several_senders": len(senders) > 1,
         },
     )
+
+
+def _service_from_link(request: HttpRequest, referable: QuerySet[Service]) -> dict[str, Any]:
+    """`?service=<id>` (the directory's "Refer someone here"): that service chosen in the form, when the user may
+    refer to it; any other value is ignored without a word."""
+    try:
+        chosen = uuid.UUID(request.GET.get("service", ""))
+    except ValueError:
+        return {}
+    return {"service": chosen} if referable.filter(pk=chosen).exists() else {}
 
 
 def _chosen_sender(request: HttpRequest, senders: list[Organisation]) -> Organisation | None:
