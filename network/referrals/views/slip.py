@@ -7,6 +7,7 @@ print a slip for answers 403 with the reason. Every response here says `Cache-Co
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from network.accounts.models import User
 from network.orgs import policy
 from network.referrals import rules as referral_rules
 from network.referrals.rules import ReferralAction
@@ -102,7 +104,7 @@ def slip_send(request: HttpRequest, pk: UUID) -> HttpResponse:
     language = slips.slip_language(referral, requested=source.get("language"), fallback=get_language())
     if request.method == "POST":
         try:
-            slips.referral_slip_send(referral=referral, acting_user=user, language=language)
+            slips.referral_slip_send(referral=referral, acting_user=cast(User, user), language=language)
         except policy.AccessDenied as error:
             return forbidden(request, str(error), referral=referral)
         except ValidationError as error:
