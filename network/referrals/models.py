@@ -205,6 +205,7 @@ class EventKind(models.TextChoices):
     REMINDED = "reminded", _("Reminder sent")
     PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
     SLIP_SENT = "slip_sent", _("Slip sent to the person")
+    SLIP_NOT_SENT = "slip_not_sent", _("Slip not sent: the consent or the access ended first")
 
 
 class ReferralEvent(models.Model):

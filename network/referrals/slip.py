@@ -297,6 +297,7 @@ def slip_message_deliver(message: OutboxMessage) -> None:
     if reason:
         delivery.not_sent_reason = reason
         delivery.save(update_fields=["not_sent_reason"])
+        ReferralEvent.objects.create(referral=referral, kind=EventKind.SLIP_NOT_SENT)
         logger.info("referrals: slip delivery %s not sent (%s)", delivery.pk, reason)
         return
     assert backend is not None  # noqa: S101  (narrowed above, for the type checker)

@@ -385,6 +385,7 @@ def test_a_consent_withdrawn_before_sending_stops_the_message(people, signed_in,
     assert messaging.sent_messages == []
     delivery = SlipDelivery.objects.get(referral=referral)
     assert delivery.sent_at is None and delivery.not_sent_reason == "consent_or_access_ended"
+    assert ReferralEvent.objects.filter(referral=referral, kind=EventKind.SLIP_NOT_SENT).exists()
 
 
 def test_slip_for_reads_the_service_and_its_hours_in_two_queries(people, django_assert_max_num_queries):
