@@ -171,10 +171,14 @@ def test_slip_is_in_the_persons_preferred_language_and_the_worker_can_switch_it(
     assert 'lang="es"' in html and "lunes" in html.lower()
     assert 'dir="ltr"' in html
 
-    # When the worker switches it to Arabic, it reads right to left, in Arabic
+    # and the person's language stays out of the addresses the page links to
+    assert "language=es" not in html
+
+    # When the worker switches it to Arabic, it reads right to left, in Arabic, and the calendar file follows
     html = client.get(slip_url(referral, "ar")).content.decode()
     assert 'id="slip" lang="ar" dir="rtl"' in html
     assert "الاثنين" in html
+    assert f"{ics_url(referral)}?language=ar" in html
     # and a language the interface does not speak falls back to the person's
     assert 'id="slip" lang="es"' in client.get(slip_url(referral, "xx")).content.decode()
 
@@ -388,7 +392,7 @@ def test_a_consent_withdrawn_before_sending_stops_the_message(people, signed_in,
     assert ReferralEvent.objects.filter(referral=referral, kind=EventKind.SLIP_NOT_SENT).exists()
 
 
-def test_slip_for_reads_the_service_and_its_hours_in_two_queries(people, django_assert_max_num_queries):
+def test_slip_for_reads_the_opening_hours_in_one_query(people, django_assert_max_num_queries):
     referral = _appointment_referral(people, preferred_language="en")
     referral = Referral.objects.select_related("service", "service__organisation").get(pk=referral.pk)
     with django_assert_max_num_queries(1):

@@ -65,10 +65,17 @@ def slip(request: HttpRequest, pk: UUID) -> HttpResponse:
         {
             "referral": referral,
             "slip": slips.slip_for(referral, language=language),
+            "language_query": _language_query(referral, language),
             "languages": slips.slip_languages(),
             "can_send": slips.slip_message_refusal(request.user, referral) is None,
         },
     )
+
+
+def _language_query(referral: Referral, language: str) -> str:
+    """`?language=…` for the onward links only when the worker chose another language than the default one: the
+    default follows the person's preferred language, which stays out of addresses (and so out of server logs)."""
+    return "" if language == slips.slip_language(referral, fallback=get_language()) else f"?language={language}"
 
 
 @never_cache
@@ -121,6 +128,7 @@ def slip_send(request: HttpRequest, pk: UUID) -> HttpResponse:
             "referral": referral,
             "slip": slip,
             "text": slips.slip_message_text(slip),
+            "language_query": _language_query(referral, language),
             "channel": _("by SMS") if referral.contact_channel == ContactChannel.PHONE else _("by messaging app"),
             "languages": slips.slip_languages(),
         },
