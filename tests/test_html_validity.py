@@ -125,6 +125,8 @@ def addresses(site: Site, language: str) -> tuple[list[str], list[str]]:
             reverse("referrals:sent"),
             reverse("referrals:new"),
             reverse("referrals:detail", kwargs={"pk": scenario.referral.pk}),
+            reverse("referrals:slip", kwargs={"pk": scenario.referral.pk}),
+            reverse("referrals:slip_send", kwargs={"pk": scenario.referral.pk}),
             reverse("notifications:list"),
             reverse("accounts:api_token"),
             reverse("account_email"),

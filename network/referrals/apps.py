@@ -10,7 +10,7 @@ class ReferralsConfig(AppConfig):
         from . import rules
 
         rules.register_rules()  # into the access policy core
-        from . import notifications  # noqa: F401  (registers outbox handlers)
+        from . import notifications, slip  # noqa: F401  (register outbox handlers)
         from .erasure import register_erasers
 
         register_erasers()  # what the erasure ledger's referral entries mean, for backups

@@ -316,6 +316,19 @@ class AppointmentForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
+    place = forms.CharField(
+        label=_("Where exactly (optional)"),
+        help_text=_("A floor, a room, a desk: printed on the person's slip."),
+        max_length=200,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("A note for the person (optional)"),
+        help_text=_("What to bring, who to ask for: printed on the person's slip as you write it."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CompleteForm(forms.Form):

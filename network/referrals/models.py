@@ -120,6 +120,10 @@ class Referral(models.Model):
     # Lifecycle
     decline_reason = models.CharField(_("decline reason"), max_length=16, choices=DeclineReason.choices, blank=True)
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    # Where to go inside the service (a floor, a room, a desk) and a word for the person (what to bring): printed on
+    # the person's slip. The note is written for the person and may say something about them: encrypted, erased.
+    appointment_place = models.CharField(_("place of the appointment"), max_length=200, blank=True)
+    appointment_note = EncryptedTextField(_("note for the person"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -200,6 +204,8 @@ class EventKind(models.TextChoices):
     CONSENT_EXPIRED = "consent_expired", _("Consent expired")
     REMINDED = "reminded", _("Reminder sent")
     PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
+    SLIP_SENT = "slip_sent", _("Slip sent to the person")
+    SLIP_NOT_SENT = "slip_not_sent", _("Slip not sent: the consent or the access ended first")
 
 
 class ReferralEvent(models.Model):
@@ -248,6 +254,7 @@ class AccessChannel(models.TextChoices):
     PAGE = "page", _("Web page")
     API = "api", _("API")
     EXPORT = "export", _("Export")
+    SLIP_MESSAGE = "slip_message", _("Slip sent by message")
 
 
 class AccessLogEntry(models.Model):
@@ -267,3 +274,26 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.referral_id}"
+
+
+class SlipDelivery(models.Model):
+    """A request to send the person their slip by SMS or a messaging app (see network/referrals/slip.py).
+
+    It holds no number and no text: the outbox hands its id to the handler, which reads the referral again, checks
+    the consent still covers the channel, decrypts the number and composes the text at send time.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="slip_deliveries")
+    language = models.CharField(max_length=12)
+    channel = models.CharField(max_length=16, choices=ContactChannel.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    not_sent_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"Slip delivery {self.id} for {self.referral_id}"

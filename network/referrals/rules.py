@@ -13,7 +13,7 @@ from network.orgs import policy
 from network.orgs.models import Organisation
 from network.orgs.policy import Action, Actor
 
-from .models import AWAITING_ANSWER, PersonalField, Referral, ReferralStatus
+from .models import AWAITING_ANSWER, OPEN_STATUSES, ContactChannel, PersonalField, Referral, ReferralStatus
 
 
 class ReferralAction(Action):
@@ -28,6 +28,8 @@ class ReferralAction(Action):
     VIEW_REFERRAL_ACCESS_LOG = "view_referral_access_log"
     READ_REFERRAL_PERSONAL_DATA = "read_referral_personal_data"  # obj: a referral, or an organisation
     VIEW_REFERRAL_COUNTS = "view_referral_counts"
+    PRINT_REFERRAL_SLIP = "print_referral_slip"  # the person's slip and its .ics
+    SEND_REFERRAL_SLIP = "send_referral_slip"  # the slip by SMS or a messaging app, within the consent
 
 
 def _sends(user: Actor, referral: Referral) -> bool:
@@ -87,6 +89,34 @@ def may_read_personal_data(user: Actor, referral: Referral) -> bool:
     return policy.has_organisation_permission(
         user, referral.sender_organisation_id, "read_referral_personal_data"
     ) or policy.has_organisation_permission(user, referral.receiver_organisation_id, "read_referral_personal_data")
+
+
+def may_print_slip(user: Actor, referral: Referral) -> bool:
+    """The person's slip follows the rule for reading personal data: roles that read it on the sending side, and on
+    the receiving side once it accepted; only while the referral is open, the consent holds and nothing is erased."""
+    if referral.status not in OPEN_STATUSES or referral.personal_data_erased_at is not None:
+        return False
+    if consent_has_ended(referral):
+        return False
+    if policy.has_organisation_permission(user, referral.sender_organisation_id, "read_referral_personal_data"):
+        return True
+    return referral.status not in AWAITING_ANSWER and policy.has_organisation_permission(
+        user, referral.receiver_organisation_id, "read_referral_personal_data"
+    )
+
+
+SLIP_MESSAGE_CHANNELS = (ContactChannel.PHONE, ContactChannel.MESSAGING)
+
+
+def may_send_slip(user: Actor, referral: Referral) -> bool:
+    """Sending the slip to the person's phone: whoever may print it, when the person's consent shares their contact
+    channel, the channel is a phone or a messaging app, and the user may read that contact now."""
+    return (
+        may_print_slip(user, referral)
+        and referral.contact_channel in SLIP_MESSAGE_CHANNELS
+        and PersonalField.CONTACT in referral.consent.shared_fields
+        and PersonalField.CONTACT in personal_fields_visible_to(user, referral)
+    )
 
 
 def uses_referral_workspace(user: Actor, obj: object = None) -> bool:
@@ -159,4 +189,6 @@ def register_rules() -> None:
     policy.register(
         A.READ_REFERRAL_PERSONAL_DATA, Referral, check=may_read_personal_data, never_for_network_admins=True
     )
+    policy.register(A.PRINT_REFERRAL_SLIP, Referral, check=may_print_slip, never_for_network_admins=True)
+    policy.register(A.SEND_REFERRAL_SLIP, Referral, check=may_send_slip, never_for_network_admins=True)
     policy.register_network_admin_action(A.VIEW_REFERRAL_COUNTS, "network administrators only: counts, no rows")

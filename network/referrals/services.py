@@ -59,7 +59,7 @@ PERSONAL_MODEL_FIELDS: dict[str, tuple[str, ...]] = {
     PersonalField.AGE_RANGE: ("age_range",),
     PersonalField.NEEDS: ("needs",),
 }
-ERASABLE_MODEL_FIELDS = ("person_name", "contact_detail", "safe_times", "age_range", "needs")
+ERASABLE_MODEL_FIELDS = ("person_name", "contact_detail", "safe_times", "age_range", "needs", "appointment_note")
 
 
 # From which states each action may start: the services enforce it, screens use it to offer only what is possible.
@@ -233,7 +233,11 @@ def referral_redirect(*, referral: Referral, acting_user: User, service: Service
 
 
 @transaction.atomic
-def referral_set_appointment(*, referral: Referral, acting_user: User, appointment_at: datetime) -> Referral:
+def referral_set_appointment(
+    *, referral: Referral, acting_user: User, appointment_at: datetime, place: str = "", note: str = ""
+) -> Referral:
+    """Set or move the appointment; `place` (where inside the service) and `note` (for the person) go on the
+    person's slip."""
     referral = _locked_for(
         referral,
         acting_user,
@@ -247,6 +251,8 @@ def referral_set_appointment(*, referral: Referral, acting_user: User, appointme
     if appointment_at < timezone.now() - timedelta(days=1):
         raise ValidationError({"appointment_at": _("The appointment cannot be in the past.")})
     referral.appointment_at = appointment_at
+    referral.appointment_place = (place or "").strip()[:200]
+    referral.appointment_note = (note or "").strip()
     return _move(
         referral, ReferralStatus.APPOINTMENT_SET, EventKind.APPOINTMENT_SET, acting_user, "", "referrals.appointment"
     )

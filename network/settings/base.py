@@ -473,6 +473,9 @@ INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))
 REFERRAL_REMINDER_DAYS = int(os.environ.get("REFERRAL_REMINDER_DAYS", "3"))
 REFERRAL_EXPIRY_DAYS = int(os.environ.get("REFERRAL_EXPIRY_DAYS", "14"))
 REFERRAL_RETENTION_DAYS = int(os.environ.get("REFERRAL_RETENTION_DAYS", "90"))
+# Sending a person their slip by SMS or a messaging app: the dotted path of a backend class with `send(to, text)`
+# (network/referrals/messaging.py). Off (None) unless a deployment names one.
+REFERRAL_SLIP_MESSAGING_BACKEND = os.environ.get("REFERRAL_SLIP_MESSAGING_BACKEND") or None
 
 # Security headers (production tightens the transport ones).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,6 +21,10 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Slips "sent" to a person's phone are printed in the terminal (network/referrals/messaging.py).
+REFERRAL_SLIP_MESSAGING_BACKEND = os.environ.get(
+    "REFERRAL_SLIP_MESSAGING_BACKEND", "network.referrals.messaging.ConsoleMessagingBackend"
+)
 # A newcomer can look around the demo without enrolling an authenticator; production never relaxes this.
 PASSERELLE_REQUIRE_TWO_FACTOR = env_bool("PASSERELLE_REQUIRE_TWO_FACTOR", False)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

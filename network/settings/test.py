@@ -25,6 +25,8 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Slips sent by message are kept in memory (network.referrals.messaging.sent_messages), as mail in mail.outbox.
+REFERRAL_SLIP_MESSAGING_BACKEND = "network.referrals.messaging.MemoryMessagingBackend"
 PASSERELLE_REQUIRE_TWO_FACTOR = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

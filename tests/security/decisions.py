@@ -164,6 +164,23 @@ def _other_b_service(scenario: Scenario) -> dict[str, Any]:
     return {"service": str(make_service(scenario.b, "social-rights", name="Bravo social rights").pk)}
 
 
+def a_referral_with_appointment(scenario: Scenario) -> dict[str, Any]:
+    """A → B, accepted with an appointment: both sides may print the person's slip and its calendar file."""
+    from network.referrals.models import ReferralStatus
+    from tests.referrals.factories import make_referral
+
+    def make() -> Any:
+        return make_referral(
+            scenario.users[STAFF],
+            scenario.users[PARTNER],
+            service=scenario.b_service,
+            sender_org=scenario.a,
+            status=ReferralStatus.APPOINTMENT_SET,
+        )
+
+    return {"pk": scenario.once("a_referral_with_appointment", make).pk}
+
+
 def a_draft_message(scenario: Scenario) -> Any:
     """A key message A is drafting: only A's members see it (not network admins, not partners)."""
     from tests.advocacy.factories import make_key_message
@@ -709,6 +726,25 @@ DECISIONS: dict[str, Decision] = {
         kwargs=_referral,
         post=statuses(404, anonymous=LOGIN, coordinator=302, staff=302, partner=302),
         post_data=lambda s: {"body": "A short message"},
+    ),
+    "referrals:slip": Decision(
+        get=statuses(404, anonymous=LOGIN, coordinator=200, staff=200, partner=403),
+        personal_data=True,
+        kwargs=_referral,
+        why="as reading the person's data: the receiver once it accepted (this referral is not yet accepted)",
+    ),
+    "referrals:slip_ics": Decision(
+        get=statuses(404, anonymous=LOGIN, coordinator=200, staff=200, partner=200),
+        personal_data=True,
+        kwargs=a_referral_with_appointment,
+    ),
+    "referrals:slip_send": Decision(
+        get=statuses(404, anonymous=LOGIN, coordinator=200, staff=200, partner=403),
+        personal_data=True,
+        kwargs=_referral,
+        post=statuses(404, anonymous=LOGIN, coordinator=302, staff=302, partner=403),
+        post_data=lambda s: {"language": "fr"},
+        why="a preview, then the message leaves through the outbox; the test settings keep it in memory",
     ),
     "referrals:transition": Decision(
         get=PAGE_POST_ONLY,

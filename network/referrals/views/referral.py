@@ -318,6 +318,7 @@ def _render_detail(
             "message_form": (message_form or MessageForm()) if can_message else None,
             "actions": actions,
             "can_view_access_log": policy.can(user, ReferralAction.VIEW_REFERRAL_ACCESS_LOG, referral),
+            "can_print_slip": policy.can(user, ReferralAction.PRINT_REFERRAL_SLIP, referral),
         },
     )
 
