@@ -16,8 +16,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_info, get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET

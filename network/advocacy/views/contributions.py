@@ -57,9 +57,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            flash.success(
-                request, _("Your draft is saved. Write it here; when it is ready, submit it for moderation.")
-            )
+            flash.success(request, _("Your draft is saved. Write it here; when it is ready, submit it for moderation."))
             return redirect("wagtailadmin_pages:edit", page.pk)
     response = render(request, "advocacy/contributions/start.html", {"form": form})
     add_never_cache_headers(response)

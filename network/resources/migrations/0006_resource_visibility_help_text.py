@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0005_merge_view_batch_visibility_covering'),
+        ("resources", "0005_merge_view_batch_visibility_covering"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='resourcepage',
-            name='visibility',
-            field=models.CharField(choices=[('public', 'Public'), ('network', 'Network members only'), ('organisation', 'Own organisation only')], default='network', help_text="Who can see this resource and download its documents: everyone (public), the members of the network's organisations, or the members of your organisation only. This is the resource's only privacy setting.", max_length=16, verbose_name='visibility'),
+            model_name="resourcepage",
+            name="visibility",
+            field=models.CharField(
+                choices=[
+                    ("public", "Public"),
+                    ("network", "Network members only"),
+                    ("organisation", "Own organisation only"),
+                ],
+                default="network",
+                help_text="Who can see this resource and download its documents: everyone (public), the members of the network's organisations, or the members of your organisation only. This is the resource's only privacy setting.",
+                max_length=16,
+                verbose_name="visibility",
+            ),
         ),
     ]
