@@ -644,7 +644,7 @@ def advocacy_page_start(
     """
     if not policy.can(acting_user, AdvocacyAction.CONTRIBUTE_ADVOCACY, organisation):
         raise AccessDenied(_("Only contributors of this organisation write its advocacy pages."))
-    if organisation.space_page_id is None:
+    if organisation.space_page is None:
         raise ValidationError(_("This organisation has no space to publish in yet."))
     space = organisation.space_page.specific
     requested_slug = slugify(title, allow_unicode=True)[:60].strip("-") or "contribution"

@@ -52,11 +52,12 @@ class Taps:
         page.goto(url)
 
 
-def _record(name: str, taps: Taps) -> None:
+def _record(name: str, taps: Taps, *, csp_refusals: list[str] | None = None) -> None:
     folder = ARTIFACTS / "taps"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.json").write_text(json.dumps({"journey": name, "taps": taps.count}))
-    print(f"\n[taps] {name}: {taps.count}")  # noqa: T201  (read in the report)
+    record = {"journey": name, "taps": taps.count, "csp_refusals": csp_refusals or []}
+    (folder / f"{name}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False))
+    print(f"\n[taps] {name}: {taps.count}; CSP refusals: {len(csp_refusals or [])}")  # noqa: T201  (in the report)
 
 
 @pytest.fixture
@@ -92,9 +93,16 @@ def _assert_published(org: Any, staff: Any, title: str) -> None:
     assert resource.attachments.filter(document__title=DOCUMENT_TITLE).exists()
 
 
-def test_editor_publishes_a_resource_from_the_site_button(live_server, new_context, journey, association):
+def test_editor_publishes_a_resource_from_the_site_button(live_server, browser, journey, association):
+    """Under the site's real Content Security Policy (no `bypass_csp`): the attachment's inline panel needs the page
+    editor's scripts to run under it. The policy's refusals are listed in test-artifacts/taps/."""
     org, staff = association["org"], association["staff"]
-    page = new_context(viewport=PHONE, locale="en-GB").new_page()
+    context = browser.new_context(viewport=PHONE, locale="en-GB", timezone_id="Europe/Paris")  # CSP enforced
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     sign_in(page, live_server, staff, journey=journey)
 
     # given the editor on their dashboard
@@ -112,7 +120,8 @@ def test_editor_publishes_a_resource_from_the_site_button(live_server, new_conte
 
     # then it is a live guide in the association's space, owned by the editor, with its attachment
     _assert_published(org, staff, "Guide du premier accueil")
-    _record("publish-resource-from-button", taps)
+    _record("publish-resource-from-button", taps, csp_refusals=refused)
+    context.close()
     journey.assert_accessible()
 
 
@@ -156,7 +165,7 @@ def test_peer_writes_a_contribution_from_the_site_button(live_server, new_contex
     taps.click(page.get_by_role("link", name="Write a contribution"))
     taps.fill(page.get_by_label("Working title"), "Nos quartiers, nos droits")
     taps.click(page.get_by_label("A pseudonym"))
-    taps.fill(page.get_by_label("Pseudonym", exact=True), "Rosa N.")
+    taps.fill(page.locator("#id_signature_pseudonym"), "Rosa N.")
     journey.check(page, "contribution, title and signature")
     taps.click(page.get_by_role("button", name="Start writing"))
     _write_and_submit(page, taps, journey)
