@@ -111,17 +111,20 @@ def test_editor_publishes_a_resource_from_the_site_button(live_server, browser, 
     taps = Taps()
 
     # when they tap "Publish a resource", pick "Guide", write it with an attachment and publish
-    taps.click(page.get_by_role("link", name="Publish a resource"))
-    journey.check(page, "choose the kind of resource")
-    taps.click(page.get_by_role("button", name="Guide", exact=True))
-    expect(page.locator("#id_title")).to_be_visible()
-    _fill_resource_and_publish(page, taps, journey, "Guide du premier accueil", choose_kind=False)
-    journey.check(page, "resource published")
+    try:
+        taps.click(page.get_by_role("link", name="Publish a resource"))
+        journey.check(page, "choose the kind of resource")
+        taps.click(page.get_by_role("button", name="Guide", exact=True))
+        expect(page.locator("#id_title")).to_be_visible()
+        _fill_resource_and_publish(page, taps, journey, "Guide du premier accueil", choose_kind=False)
+        journey.check(page, "resource published")
+    finally:  # what the policy refused is kept also when the journey stops half-way
+        page.screenshot(path=str(journey.folder / "last-screen.png"), full_page=True)
+        _record("publish-resource-from-button", taps, csp_refusals=refused)
+        context.close()
 
     # then it is a live guide in the association's space, owned by the editor, with its attachment
     _assert_published(org, staff, "Guide du premier accueil")
-    _record("publish-resource-from-button", taps, csp_refusals=refused)
-    context.close()
     journey.assert_accessible()
 
 
