@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("observatory/", include("network.observatory.urls")),
     # Wagtail's front-end login (private pages) would sign people in with a password alone: allauth instead.
     path("_util/login/", admin_login, name="frontend_login"),
+    path("", include("network.resources.urls")),
     path("", include("network.orgs.urls")),
     path("", include("network.directory.urls")),
     path("", include(wagtail_urls)),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from network.orgs.models import Organisation
 from network.themes.models import Theme
 
-from .models import KeyMessage
+from .models import KeyMessage, SignatureKind
 from .services import plain_text
 
 
@@ -141,3 +141,45 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["a"].choices = versions
         self.fields["b"].choices = versions
+
+
+class ContributionForm(forms.Form):
+    """ "Write a contribution": where (for members of several organisations), a working title, and the signature
+    the page will carry. The page itself is then written in the page editor."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("For which organisation?"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("Working title"), max_length=255)
+    signature_kind = forms.ChoiceField(
+        label=_("Sign as"),
+        choices=SignatureKind.choices,
+        initial=SignatureKind.COLLECTIVE,
+        widget=forms.RadioSelect,
+        help_text=_("What readers see as the author. Your real name is never shown unless you chose to show it."),
+    )
+    signature_pseudonym = forms.CharField(
+        label=_("Pseudonym"), max_length=80, required=False, help_text=_("Only if you sign with a pseudonym.")
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], public_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["signature_kind"].choices = [
+            (
+                value,
+                _("My public name (%(name)s)") % {"name": public_name} if value == SignatureKind.REAL_NAME else label,
+            )
+            for value, label in SignatureKind.choices
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        pseudonym = (cleaned.get("signature_pseudonym") or "").strip()
+        cleaned["signature_pseudonym"] = pseudonym
+        if cleaned.get("signature_kind") == SignatureKind.PSEUDONYM and not pseudonym:
+            self.add_error("signature_pseudonym", _("Write the pseudonym this page is signed with."))
+        return cleaned

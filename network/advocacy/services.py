@@ -22,8 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.coreutils import find_available_slug
 from wagtail.log_actions import log
 from wagtail.models import Locale, Revision
 
@@ -40,6 +42,7 @@ from network.themes.models import Theme
 from .models import (
     ENDORSABLE_STATUSES,
     AdvocacyOpportunity,
+    AdvocacyPage,
     Endorsement,
     KeyMessage,
     MessageStatus,
@@ -619,3 +622,42 @@ def _log(acting_user: User, action: str, message: KeyMessage, organisation: Orga
     from wagtail.log_actions import log
 
     log(instance=message, action=action, user=acting_user, data={"organisation": str(organisation.pk)})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Advocacy pages: a contribution started from the site
+
+
+@transaction.atomic
+def advocacy_page_start(
+    *,
+    organisation: Organisation,
+    acting_user: User,
+    title: str,
+    signature_kind: str,
+    signature_pseudonym: str = "",
+) -> AdvocacyPage:
+    """A new advocacy page draft in `organisation`'s space, owned by `acting_user` and signed as they chose.
+
+    Contributors of the organisation only (coordinators, staff, peers). The draft is not live: its author writes it
+    in the page editor, then submits it to the organisation's moderation (peers cannot publish) or publishes it.
+    """
+    if not policy.can(acting_user, AdvocacyAction.CONTRIBUTE_ADVOCACY, organisation):
+        raise AccessDenied(_("Only contributors of this organisation write its advocacy pages."))
+    if organisation.space_page is None:
+        raise ValidationError(_("This organisation has no space to publish in yet."))
+    space = organisation.space_page.specific
+    requested_slug = slugify(title, allow_unicode=True)[:60].strip("-") or "contribution"
+    page = AdvocacyPage(
+        title=title,
+        slug=find_available_slug(space, requested_slug),
+        owner=acting_user,
+        live=False,
+        locale_id=space.locale_id,
+        signature_kind=signature_kind,
+        signature_pseudonym=signature_pseudonym,
+    )
+    space.add_child(instance=page)
+    log(instance=page, action="wagtail.create", user=acting_user)
+    page.save_revision(user=acting_user, log_action=True)
+    return page

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from .views import invitations, messages
+from .views import contributions, invitations, messages
 
 app_name = "advocacy"
 
 urlpatterns = [
+    path("contribute/", contributions.contribute, name="contribute"),
     path("messages/", messages.message_list, name="message_list"),
     path("messages/new/", messages.message_create, name="message_create"),
     path("messages/<uuid:pk>/", messages.message_detail, name="message_detail"),

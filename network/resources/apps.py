@@ -16,3 +16,9 @@ class ResourcesConfig(AppConfig):
         from .services import VIEW_COUNTER, resource_count_view_by_id
 
         register_counter(VIEW_COUNTER, resource_count_view_by_id)
+        # "Publish a resource" on the site: Wagtail's add form opens with the kind chosen there.
+        from wagtail.signals import init_new_page
+
+        from .publishing import preset_resource_kind
+
+        init_new_page.connect(preset_resource_kind, dispatch_uid="resources.preset_resource_kind")

@@ -23,7 +23,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Orderable, Page
+from wagtail.models import Locale, Orderable, Page, PagePermissionTester
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -46,6 +46,22 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     NETWORK = "network", _("Network members only")
     ORGANISATION = "organisation", _("Own organisation only")
+
+
+# What each visibility means, in the words the page editor shows next to the choice (the status side panel).
+VISIBILITY_EXPLAINED = {
+    Visibility.PUBLIC: _("Everyone, signed in or not, once it is published."),
+    Visibility.NETWORK: _("Signed-in members of the network's organisations only."),
+    Visibility.ORGANISATION: _("Only the members of your organisation."),
+}
+
+
+class ResourcePermissionTester(PagePermissionTester):
+    """Wagtail's page permissions for a resource, without Wagtail's own "Privacy" setting: who sees a resource is
+    its `visibility` field alone (one control, which the library, the API, the search and the feeds all obey)."""
+
+    def can_set_view_restrictions(self) -> bool:
+        return False
 
 
 class Audience(models.TextChoices):
@@ -193,7 +209,11 @@ class ResourcePage(OrganisationOwnedPage, Page):
         max_length=16,
         choices=Visibility.choices,
         default=Visibility.NETWORK,
-        help_text=_("Who may see this resource and download its documents."),
+        help_text=_(
+            "Who can see this resource and download its documents: everyone (public), the members of the "
+            "network's organisations, or the members of your organisation only. This is the resource's only "
+            "privacy setting."
+        ),
     )
 
     content_panels = [
@@ -248,9 +268,19 @@ class ResourcePage(OrganisationOwnedPage, Page):
             models.Index(fields=["visibility", "organisation"], include=["page_ptr"], name="resource_visibility_org")
         ]
 
+    # The page editor's status panel shows this field where Wagtail shows its "Privacy" setting.
+    privacy_follows_visibility = True
+
     @property
     def is_public(self) -> bool:
         return self.visibility == Visibility.PUBLIC
+
+    @property
+    def visibility_explained(self) -> str:
+        return str(VISIBILITY_EXPLAINED.get(self.visibility, ""))
+
+    def permissions_for_user(self, user: Any) -> PagePermissionTester:
+        return ResourcePermissionTester(user, self)
 
     def content_locale(self) -> Locale:
         """The language the content is written in: an alias (an untranslated copy) shows its source's text."""

@@ -10,17 +10,25 @@ import mimetypes
 import posixpath
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_info, get_supported_language_variant
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from wagtail.documents.views import serve as wagtail_document_serve
 
+from network.core.responses import forbidden
 from network.orgs import policy
 from network.orgs.languages import language_name
 from network.resources import rules as resource_rules
-from network.resources.models import CoAuthorshipStatus, ResourceCoAuthorship, ResourcePage
+from network.resources.models import CoAuthorshipStatus, ResourceCoAuthorship, ResourceKind, ResourcePage
+from network.resources.publishing import publishing_organisations, resource_add_url
 from network.resources.rules import ResourceAction
 from network.resources.services import resource_counts
 
@@ -123,4 +131,36 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     if encoding:
         response.headers["Content-Encoding"] = encoding
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def publish_resource(request: HttpRequest) -> HttpResponse:
+    """ "Publish a resource": choose the kind (and the organisation, for members of several), then go to Wagtail's
+    form adding a resource of that kind in the organisation's space."""
+    organisations = list(publishing_organisations(request.user))
+    if not organisations:
+        return forbidden(
+            request,
+            _("Only coordinators and staff of an organisation publish resources."),
+            back_url=reverse("orgs:dashboard"),
+            back_label=_("Back to the dashboard"),
+        )
+    by_id = {str(organisation.pk): organisation for organisation in organisations}
+    chosen = by_id.get(request.GET.get("organisation", "")) if len(organisations) > 1 else organisations[0]
+    kind = request.GET.get("kind", "")
+    if chosen is not None and kind in ResourceKind.values:
+        return redirect(resource_add_url(chosen, kind))
+    response = render(
+        request,
+        "resources/publishing/choose.html",
+        {
+            "organisations": organisations,
+            "chosen": chosen,
+            "kinds": ResourceKind.choices,
+            "missing_organisation": bool(kind) and chosen is None,
+        },
+    )
+    add_never_cache_headers(response)
     return response

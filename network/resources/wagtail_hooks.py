@@ -1,4 +1,5 @@
-"""Wagtail hooks of the library: documents are served only to those the access policy allows, and counted."""
+"""Wagtail hooks of the library: documents are served only to those the access policy allows, and counted; a
+resource added from the site's "Publish a resource" starts with the kind chosen there."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from wagtail import hooks
 
 from cms.rules import PageAction
 from network.orgs import policy
+from network.resources.publishing import remember_requested_kind
 from network.resources.services import download_page_for, resource_count_download
+
+# Wagtail's add-page view: the kind chosen on the site (?kind=...) reaches the new page (see publishing.py).
+hooks.register("before_create_page", remember_requested_kind)
 
 
 @hooks.register("before_serve_document")

@@ -27,6 +27,7 @@ from wagtail.models import Page
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet
+from wagtail_localize.views.submit_translations import SubmitPageTranslationView, SubmitSnippetTranslationView
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from network.orgs import policy
@@ -191,7 +192,41 @@ class DraftKeepingUpdateTranslationsView(UpdateTranslationsView):
         return response
 
 
+class LandOnTranslationMixin:
+    """After "Translate this page" (or this snippet), the editor lands in the translation editor of the new
+    translation, not back where they came from (wagtail-localize follows the `next` address of its menu link): the
+    chosen language's translation, or the first one (by language) when they chose several."""
+
+    request: HttpRequest
+    object: Any
+    _chosen_locales: list[Any] | None = None
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self._chosen_locales = sorted(form.cleaned_data["locales"], key=lambda locale: locale.language_code)
+        return super().form_valid(form)  # type: ignore[misc]
+
+    def get_success_url(self) -> str | None:
+        if self._chosen_locales:
+            return None  # wagtail-localize then uses `get_default_success_url`: the new translation's editor
+        return super().get_success_url()  # type: ignore[misc]
+
+    def get_default_success_url(self, translated_object: Any = None) -> Any:
+        if translated_object is None and self._chosen_locales:
+            translated_object = self.object.get_translation_or_none(self._chosen_locales[0])
+        return super().get_default_success_url(translated_object)  # type: ignore[misc]
+
+
+class LandOnPageTranslationView(LandOnTranslationMixin, SubmitPageTranslationView):
+    pass
+
+
+class LandOnSnippetTranslationView(LandOnTranslationMixin, SubmitSnippetTranslationView):
+    pass
+
+
 REPLACEMENTS: dict[str, View] = {
+    "wagtail_localize:submit_page_translation": LandOnPageTranslationView.as_view(),
+    "wagtail_localize:submit_snippet_translation": LandOnSnippetTranslationView.as_view(),
     "wagtail_localize:update_translations": DraftKeepingUpdateTranslationsView.as_view(),
     "wagtail_localize:translations_report": ScopedTranslationsReportView.as_view(),
     "wagtail_localize:translations_report_results": ScopedTranslationsReportView.as_view(results_only=True),

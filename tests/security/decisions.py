@@ -884,6 +884,18 @@ DECISIONS: dict[str, Decision] = {
         post_data=lambda s: {"organisation": str(s.a.pk)},
     ),
     # --- invitations to be named: only the invited organisation's coordinators answer --------------------------
+    "advocacy:contribute": Decision(
+        get=statuses(200, anonymous=LOGIN, network_admin=403, volunteer=403),
+        personal_data=False,
+        post=statuses(200, anonymous=LOGIN, network_admin=403, volunteer=403),
+        post_data=lambda s: {"organisation": str(s.a.pk), "title": "", "signature_kind": "collective"},
+        why="contributors start an advocacy page in their own organisation's space (an empty title: the form again)",
+    ),
+    "resources:publish": Decision(
+        get=statuses(200, anonymous=LOGIN, network_admin=403, peer=403, volunteer=403),
+        personal_data=False,
+        why="coordinators and staff choose a kind, then Wagtail's add form in their own space",
+    ),
     "advocacy:invitations": Decision(
         get=PAGE_SIGNED_IN,
         personal_data=False,
