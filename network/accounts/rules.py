@@ -14,11 +14,16 @@ from network.accounts.models import User
 from network.orgs import policy
 from network.orgs.policy import Action, Actor
 
-
 # The role permissions whose work the API serves (docs/api.md): sending and receiving referrals, managing
 # partnerships and an organisation, publishing. Coordinators and staff hold them; peers (drafts and advocacy, done
 # on the site) and volunteers do not, and a token would only widen what a stolen credential opens.
-API_PERMISSIONS = ("send_referrals", "receive_referrals", "manage_partnerships", "change_organisation", "publish_resources")
+API_PERMISSIONS = (
+    "send_referrals",
+    "receive_referrals",
+    "manage_partnerships",
+    "change_organisation",
+    "publish_resources",
+)
 
 
 class AccountAction(Action):

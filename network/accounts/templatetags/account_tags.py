@@ -38,7 +38,9 @@ def unverified_email_addresses(context: dict[str, Any]) -> list[str]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    return list(EmailAddress.objects.filter(user=user, verified=False).order_by("email").values_list("email", flat=True))
+    return list(
+        EmailAddress.objects.filter(user=user, verified=False).order_by("email").values_list("email", flat=True)
+    )
 
 
 @register.simple_tag(takes_context=True)
