@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from network.accounts.menu import account_menu
 from network.orgs.models import Role
@@ -18,6 +19,14 @@ from tests.factories import UserFactory
 from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
+
+
+@pytest.fixture(autouse=True)
+def _in_french():
+    """The site's default language, whatever an earlier test left active: addresses are reversed under /fr/."""
+    with translation.override("fr"):
+        yield
+
 
 EVERY_ROLE_ITEMS = ["name", "language", "email", "password", "two_factor", "sessions", "notifications"]
 
