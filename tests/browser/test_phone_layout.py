@@ -185,6 +185,9 @@ def test_menu_button_folds_the_navigation_on_a_phone(live_server, new_context, j
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(button).to_be_hidden()
     expect(nav).to_be_visible()
+    page.locator(".account-menu__summary").click()
+    expect(nav.locator(f'.account-menu a[href="{reverse("usersessions_list")}"]')).to_be_visible()
+    journey.check(page, "wide screen, account menu open", full_page=False)
 
     journey.assert_accessible()
 
