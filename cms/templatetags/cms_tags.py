@@ -109,10 +109,11 @@ def member_site_header(context: dict[str, Any]) -> str:
     cache; the CSRF token, the member's name and the address to come back to are put in on each request (the
     cache holds none of them). What it is keyed by is all the rest it shows: the address (for `aria-current`),
     whether the referral workspace is offered (the access policy, read fresh on each request) and the library's
-    address."""
+    address, and whether the "My account" menu offers the API token (the access policy, read fresh)."""
     from django.middleware.csrf import get_token
     from django.utils.html import conditional_escape
 
+    from network.accounts.menu import uses_api
     from network.core.fragments import cached_with_slots
 
     request = context.get("request")
@@ -125,7 +126,7 @@ def member_site_header(context: dict[str, Any]) -> str:
     return cached_with_slots(
         HEADER_TEMPLATE,
         {"nav_has_referrals": offers_referrals},
-        shown=(request.path, offers_referrals, library_url()),
+        shown=(request.path, offers_referrals, library_url(), uses_api(user)),
         slots={
             "csrf_token": lambda: get_token(request),
             "viewer_name": lambda: str(conditional_escape(user.display_name)),

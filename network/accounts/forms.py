@@ -45,3 +45,16 @@ class PreferencesForm(forms.Form):
         help_text=User._meta.get_field("notification_digest").help_text,
         required=False,
     )
+
+
+class NamesForm(forms.ModelForm):
+    """How the member appears and signs: the public name (a pseudonym is fine), the real name, and whether the
+    real name is shown. Others see the real name only when it is ticked (DESIGN.md, privacy rule 11)."""
+
+    class Meta:
+        model = User
+        fields = ["public_name", "first_name", "last_name", "show_real_name"]
+        help_texts = {
+            "public_name": _("Shown to others and used to sign what you write, instead of your real name."),
+            "first_name": _("Seen only by you, the coordinators of your organisations and the network administrators."),
+        }

@@ -134,3 +134,17 @@ def user_preferences_update(*, user: User, language: str, notification_digest: b
     user.full_clean(validate_unique=False, exclude=["password"])
     user.save(update_fields=["language", "notification_digest"])
     return user
+
+
+@transaction.atomic
+def user_names_update(*, user: User, public_name: str, first_name: str, last_name: str, show_real_name: bool) -> User:
+    """Save how `user` appears to others and signs: their public name (often a pseudonym), their real name, and
+    whether the real name is shown instead. A member changes only their own names; public pages that sign with
+    the name follow (network/accounts/signals.py)."""
+    user.public_name = public_name.strip()
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.show_real_name = show_real_name
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["public_name", "first_name", "last_name", "show_real_name"])
+    return user

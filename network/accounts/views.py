@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from . import services
-from .forms import PreferencesForm
+from .forms import NamesForm, PreferencesForm
 from .languages import language_of
+from .menu import uses_api
 
 
 @never_cache
@@ -28,7 +29,11 @@ def api_token(request: HttpRequest) -> HttpResponse:
 
     The two-factor middleware has already sent members who must enrol to enrolment, so a token never
     outlives the rule. The key is shown in the response to the POST that created it and never again.
+    Only roles whose work goes through the API have the page (`AccountAction.USE_API`); for the others it does not
+    exist (404), as the menu does not offer it.
     """
+    if not uses_api(request.user):
+        raise Http404
     new_key = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -48,14 +53,30 @@ def api_token(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """The member's own preferences: the language the platform, its emails and its notifications speak to them
-    in, and whether notifications arrive one email each or as a daily digest.
+    """The member's own profile: how they appear and sign (public name, real name, whether it is shown), the
+    language the platform, its emails and its notifications speak to them in, and whether notifications arrive
+    one email each or as a daily digest. Two forms, told apart by `section`.
 
     After a change of language the member lands on this page in that language (and the language cookie follows,
     so unprefixed links from emails open in it too).
     """
     user = request.user
-    if request.method == "POST":
+    names_form = NamesForm(instance=user, prefix="names")
+    form = None
+    if request.method == "POST" and request.POST.get("section") == "names":
+        names_form = NamesForm(request.POST, instance=user, prefix="names")
+        if names_form.is_valid():
+            services.user_names_update(
+                user=user,
+                public_name=names_form.cleaned_data["public_name"],
+                first_name=names_form.cleaned_data["first_name"],
+                last_name=names_form.cleaned_data["last_name"],
+                show_real_name=names_form.cleaned_data["show_real_name"],
+            )
+            messages.success(request, _("Your name was saved."))
+            return redirect(reverse("accounts:profile") + "#name")
+        user.refresh_from_db(fields=["public_name", "first_name", "last_name", "show_real_name"])
+    elif request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
             services.user_preferences_update(
@@ -76,10 +97,14 @@ def profile(request: HttpRequest) -> HttpResponse:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
             return response
-    else:
+    if form is None:
         initial_language = language_of(user, default=translation.get_language())
         form = PreferencesForm(initial={"language": initial_language, "notification_digest": user.notification_digest})
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "names_form": names_form, "shown_as": user.display_name},
+    )
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

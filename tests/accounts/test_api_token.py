@@ -37,8 +37,8 @@ def test_member_creates_a_token_shown_once_that_signs_the_api_in(signed_in):
 
 
 def test_replacing_a_token_invalidates_the_old_one_and_revoking_removes_it(signed_in):
-    # given a member with a token
-    user = UserFactory()
+    # given a staff member with a token
+    user = factories.member(factories.organisation(), Role.STAFF)
     client = signed_in(user)
     url = reverse("accounts:api_token")
     client.post(url, {"action": "create"})
@@ -59,7 +59,7 @@ def test_replacing_a_token_invalidates_the_old_one_and_revoking_removes_it(signe
     assert client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {new}").status_code == 401
 
 
-def test_token_page_needs_sign_in_csrf_and_two_factor_where_required(client, signed_in):
+def test_token_page_needs_sign_in_csrf_and_two_factor_where_required(client, signed_in, enrol_totp):
     url = reverse("accounts:api_token")
 
     # an anonymous visitor is sent to sign in, and cannot create a token
@@ -70,7 +70,7 @@ def test_token_page_needs_sign_in_csrf_and_two_factor_where_required(client, sig
     # a POST without the CSRF token is refused
     from django.test import Client
 
-    user = UserFactory()
+    user = enrol_totp(factories.member(factories.organisation(), Role.STAFF))
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     assert strict.post(url, {"action": "create"}).status_code == 403
@@ -84,8 +84,8 @@ def test_token_page_needs_sign_in_csrf_and_two_factor_where_required(client, sig
 
 
 def test_token_page_says_whether_the_member_has_a_token(signed_in):
-    # given a member without a token, then with one
-    user = UserFactory()
+    # given a coordinator without a token, then with one
+    user = factories.coordinator_of(factories.organisation())
     client = signed_in(user)
     url = reverse("accounts:api_token")
     without = client.get(url)
@@ -95,3 +95,33 @@ def test_token_page_says_whether_the_member_has_a_token(signed_in):
     # then the page says so, and offers the matching actions
     assert without.context["token"] is None and 'value="revoke"' not in without.content.decode()
     assert with_token.context["token"] is not None and 'value="revoke"' in with_token.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.PEER, Role.VOLUNTEER])
+def test_roles_that_do_not_use_the_api_have_no_token_page(signed_in, role):
+    # given a peer worker or a volunteer (their work is done on the site), and a member of no organisation
+    member = factories.member(factories.organisation(), role)
+    url = reverse("accounts:api_token")
+
+    # when they open the token page or try to create a token
+    client = signed_in(member)
+    page = client.get(url)
+    created = client.post(url, {"action": "create"})
+
+    # then the page does not exist for them, and no token was made
+    assert page.status_code == 404 and created.status_code == 404
+    assert not Token.objects.filter(user=member).exists()
+    client.logout()
+    assert signed_in(UserFactory()).get(url).status_code == 404
+
+
+def test_network_admins_coordinators_and_staff_have_the_token_page(signed_in):
+    organisation = factories.organisation()
+    for user in (
+        factories.network_admin(),
+        factories.coordinator_of(organisation),
+        factories.member(organisation, Role.STAFF),
+    ):
+        client = signed_in(user)
+        assert client.get(reverse("accounts:api_token")).status_code == 200, user
+        client.logout()

@@ -59,8 +59,10 @@ def test_outreach_worker_refers_a_person_to_a_partner_lawyer_and_withdrawal_hide
     sender = new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB").new_page()
     sign_in(sender, live_server, worker, journey=journey)
 
-    # when they look for a lawyer in the service directory
+    # when they look for a lawyer in the service directory (on a phone the navigation opens from the menu button)
     nav = sender.get_by_role("navigation", name="Main navigation")
+    menu = sender.get_by_role("button", name="Menu")
+    menu.click()
     nav.get_by_role("link", name="Services").click()
     sender.get_by_label("Category").select_option(label="Legal advice and lawyers")
     sender.get_by_role("main").get_by_role("button", name="Search").click()
@@ -72,6 +74,7 @@ def test_outreach_worker_refers_a_person_to_a_partner_lawyer_and_withdrawal_hide
     journey.check(sender, "the lawyer's service")
 
     # and record the person's consent (name, contact and needs only), then the person
+    menu.click()
     nav.get_by_role("link", name="Referrals").click()
     sender.get_by_role("link", name="New referral").click()
     journey.check(sender, "new referral")

@@ -60,12 +60,15 @@ def test_navigation_offers_sign_in_to_visitors_and_members_links_once_signed_in(
 
     with translation.override("fr"):
         login, logout = reverse("account_login"), reverse("account_logout")
-        members_only = [reverse("orgs:dashboard"), reverse("orgs:partnerships"), reverse("accounts:api_token")]
+        members_only = [reverse("orgs:dashboard"), reverse("orgs:partnerships"), reverse("account_email")]
+        api_token = reverse("accounts:api_token")
     # Then the visitor sees "sign in" and none of the members' links
     assert f'href="{login}' in anonymous_html
     assert not any(f'href="{url}"' in anonymous_html for url in members_only)
     # And the member sees their links and a sign-out form (POST), never a sign-out link
     assert all(f'href="{url}"' in member_html for url in members_only)
+    # (a volunteer does not use the API: no token page in their menu)
+    assert f'href="{api_token}"' not in member_html
     assert re.search(rf'<form method="post" action="{logout}">', member_html)
     assert f'href="{logout}"' not in member_html
 

@@ -579,7 +579,13 @@ DECISIONS: dict[str, Decision] = {
         why="syncing the translations of A's space page: those who publish for A (302: synced, back to the page)",
     ),
     # --- members' own pages -------------------------------------------------------------------------------------
-    "accounts:api_token": Decision(get=PAGE_SIGNED_IN, personal_data=True, why="shows a new token once"),
+    "accounts:api_token": Decision(
+        get=statuses(200, anonymous=LOGIN, peer=404, volunteer=404),
+        personal_data=True,
+        post=statuses(200, anonymous=LOGIN, peer=404, volunteer=404),
+        post_data=lambda s: {"action": "create"},
+        why="shows a new token once; only the roles whose work goes through the API (AccountAction.USE_API)",
+    ),
     "accounts:profile": Decision(
         get=PAGE_SIGNED_IN,
         personal_data=True,
