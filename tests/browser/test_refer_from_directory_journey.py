@@ -58,6 +58,7 @@ def test_taps_through_the_referral_forms_own_list_of_services(live_server, new_c
     taps = Taps()
 
     nav = page.get_by_role("navigation", name="Main navigation")
+    taps.tap(page.get_by_role("button", name="Menu"))  # on a phone the navigation is folded
     taps.tap(nav.get_by_role("link", name="Referrals"))
     taps.tap(page.get_by_role("main").get_by_role("link", name=re.compile("Send a referral|New referral")).first)
     service = page.get_by_role("radio", name=re.compile(re.escape(LAWYER)))
@@ -65,8 +66,8 @@ def test_taps_through_the_referral_forms_own_list_of_services(live_server, new_c
 
     expect(service).to_be_checked()
     journey.check(page, "referral form, service picked in its list")
-    # Three taps: Referrals, Send a referral, the service (after scrolling past the consent and the person)
-    assert taps.count == 3, f"{taps.count} taps"
+    # Four taps: Menu, Referrals, Send a referral, the service (after scrolling past the consent and the person)
+    assert taps.count == 4, f"{taps.count} taps"
 
 
 def test_taps_from_the_directory_refer_someone_here(live_server, new_context, journey, network):
@@ -75,6 +76,7 @@ def test_taps_from_the_directory_refer_someone_here(live_server, new_context, jo
 
     # From the directory's card
     nav = page.get_by_role("navigation", name="Main navigation")
+    taps.tap(page.get_by_role("button", name="Menu"))
     taps.tap(nav.get_by_role("link", name="Services"))
     journey.check(page, "directory with refer links")
     card = page.locator("article.card").filter(has=page.get_by_role("link", name=LAWYER))
@@ -85,6 +87,7 @@ def test_taps_from_the_directory_refer_someone_here(live_server, new_context, jo
     # From the service page
     page.goto(f"{live_server.url}/en/dashboard/")
     taps = Taps()
+    taps.tap(page.get_by_role("button", name="Menu"))
     taps.tap(page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Services"))
     taps.tap(page.get_by_role("link", name=LAWYER))
     journey.check(page, "service page with refer link")
@@ -92,6 +95,6 @@ def test_taps_from_the_directory_refer_someone_here(live_server, new_context, jo
     expect(page.get_by_role("radio", name=re.compile(re.escape(LAWYER)))).to_be_checked()
     journey.check(page, "referral form, service chosen from the directory")
 
-    # Two taps from a card (Services, Refer someone here), three from the service page
-    assert (from_card, taps.count) == (2, 3), f"{from_card} taps from the card, {taps.count} from the page"
+    # Three taps from a card (Menu, Services, Refer someone here), four from the service page
+    assert (from_card, taps.count) == (3, 4), f"{from_card} taps from the card, {taps.count} from the page"
     journey.assert_accessible()
