@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django.http import HttpRequest
+from django.utils.html import escape
 
 _admin_request: ContextVar[HttpRequest | None] = ContextVar("admin_csp_request", default=None)
 
@@ -24,4 +25,4 @@ def script_nonce() -> str:
 def nonce_attribute() -> str:
     """` nonce="…"` for a <script> tag, or "" outside an admin request (the nonce is base64: no quoting needed)."""
     nonce = script_nonce()
-    return f' nonce="{nonce}"' if nonce else ""
+    return f' nonce="{escape(nonce)}"' if nonce else ""

@@ -83,7 +83,8 @@ class Audit:
     def open(self, page: Page, screen: str, url: str) -> None:
         self.begin(screen)
         response = page.goto(url)
-        assert response is not None and response.status == 200, f"{screen}: {url} answered {response and response.status}"
+        status = response.status if response else None
+        assert status == 200, f"{screen}: {url} answered {status}"
 
     def begin(self, screen: str) -> None:
         """The screen the browser went on to by itself (after a form was sent)."""
@@ -129,23 +130,27 @@ def add_inline_child(audit: Audit, page: Page, prefix: str, label: str) -> Locat
     button = page.locator(f"#id_{prefix}-ADD")
     expect(button).to_have_text(re.compile(label, re.I))
     button.click()
-    audit.check(f"'{label}' adds a form ({before} before)", lambda: expect(children).to_have_count(before + 1, timeout=WAIT_MS))
+    added = f"'{label}' adds a form ({before} before)"
+    audit.check(added, lambda: expect(children).to_have_count(before + 1, timeout=WAIT_MS))
     return children.last
 
 
-def choose(audit: Audit, page: Page, opener: Locator, item: str, what: str) -> None:
-    """Open a chooser, pick `item` in its modal: the modal closes and the widget shows the choice."""
+def choose(audit: Audit, page: Page, field: Locator, item: str, what: str) -> None:
+    """Open the chooser in `field`, pick `item` in its modal: the modal closes and the field shows the choice."""
+    opener = field.get_by_role("button", name=re.compile("^Choose")).first
     audit.check(f"{what}: the chooser button is there", lambda: expect(opener).to_be_visible(timeout=WAIT_MS))
     if not opener.is_visible():
         return
     opener.click()
     modal = page.locator(".modal-content")
-    audit.check(f"{what}: the modal opens", lambda: expect(modal.get_by_text(item).first).to_be_visible(timeout=WAIT_MS))
-    if not modal.get_by_text(item).first.is_visible():
+    choice = modal.get_by_role("link", name=re.compile(re.escape(item))).first
+    audit.check(f"{what}: the modal lists it", lambda: expect(choice).to_be_visible(timeout=WAIT_MS))
+    if not choice.is_visible():
         page.keyboard.press("Escape")
         return
-    modal.get_by_role("link", name=re.compile(re.escape(item))).first.click()
-    audit.check(f"{what}: the modal closes once chosen", lambda: expect(modal).to_be_hidden(timeout=WAIT_MS))
+    choice.click()
+    audit.check(f"{what}: the modal closes", lambda: expect(modal).to_be_hidden(timeout=WAIT_MS))
+    audit.check(f"{what}: the field shows the choice", lambda: expect(field).to_contain_text(item, timeout=WAIT_MS))
 
 
 def open_date_picker(audit: Audit, page: Page, field_id: str) -> None:
@@ -235,7 +240,7 @@ def test_every_admin_editing_screen_works_under_the_content_security_policy(live
     audit.open(editor, "resource, create", f"{base}/admin/pages/add/resources/resourcepage/{org.space_page_id}/")
     editor.locator("#id_title").fill("Nouvelle fiche")
     child = add_inline_child(audit, editor, "attachments", "Add attachment")
-    choose(audit, editor, child.get_by_role("button", name="Choose a document"), "Carte des permanences", "document")
+    choose(audit, editor, child, "Carte des permanences", "document")
     add_inline_child(audit, editor, "attachments", "Add attachment")
     editor.get_by_role("tab", name="Settings").click()
     open_date_picker(audit, editor, "id_published_on")
@@ -244,9 +249,10 @@ def test_every_admin_editing_screen_works_under_the_content_security_policy(live
 
     # and edit the existing one (it has one attachment already)
     audit.open(editor, "resource, edit", f"{base}/admin/pages/{resource.pk}/edit/")
-    audit.check("the existing attachment is shown", lambda: expect(inline_children(editor, "attachments")).to_have_count(1))
+    attachments = inline_children(editor, "attachments")
+    audit.check("the existing attachment is shown", lambda: expect(attachments).to_have_count(1))
     child = add_inline_child(audit, editor, "attachments", "Add attachment")
-    choose(audit, editor, child.get_by_role("button", name="Choose a document"), "Carte des permanences", "document")
+    choose(audit, editor, child, "Carte des permanences", "document")
     editor.get_by_role("tab", name="Settings").click()
     open_date_picker(audit, editor, "id_last_reviewed_on")
     audit.close(editor)
@@ -255,17 +261,17 @@ def test_every_admin_editing_screen_works_under_the_content_security_policy(live
     audit.open(editor, "advocacy page, create", f"{base}/admin/pages/add/advocacy/advocacypage/{org.space_page_id}/")
     editor.locator("#id_title").fill("Une nouvelle campagne")
     block = insert_block(audit, editor, "Key message")
-    choose(audit, editor, block.get_by_role("button", name=re.compile("Choose")), message.statement, "key message")
+    choose(audit, editor, block, message.statement, "key message")
     block = insert_block(audit, editor, "Resource")
-    choose(audit, editor, block.get_by_role("button", name=re.compile("Choose")), resource.title, "page")
+    choose(audit, editor, block, resource.title, "page")
     block = insert_block(audit, editor, "Image")
-    choose(audit, editor, block.get_by_role("button", name=re.compile("Choose")), "Camion de maraude", "image")
+    choose(audit, editor, block, "Camion de maraude", "image")
     editor.get_by_role("tab", name="Settings").click()
     audit.close(editor)
 
     audit.open(editor, "advocacy page, edit", f"{base}/admin/pages/{network['advocacy_page'].pk}/edit/")
     block = insert_block(audit, editor, "Resource")
-    choose(audit, editor, block.get_by_role("button", name=re.compile("Choose")), resource.title, "page")
+    choose(audit, editor, block, resource.title, "page")
     audit.close(editor)
 
     # and a key message, created and edited
@@ -302,9 +308,8 @@ def test_every_admin_editing_screen_works_under_the_content_security_policy(live
     editor.get_by_role("button", name="Submit").click()
     editor.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
     audit.begin("translation editor")
-    audit.check(
-        "the translation editor loads", lambda: expect(editor.get_by_role("button", name="Publish in Arabic")).to_be_visible()
-    )
+    publish = editor.get_by_role("button", name="Publish in Arabic")
+    audit.check("the translation editor loads", lambda: expect(publish).to_be_visible())
     audit.close(editor)
 
     # given a network administrator, signed in in a second context
