@@ -143,18 +143,3 @@ def test_admin_screens_without_inline_scripts_keep_the_sites_script_policy(signe
     # Then no nonce is offered: the nonce is in the policy only when Wagtail's own scripts need it
     assert dashboard.status_code == 200 and _directives(dashboard)["script-src"] == ["'self'"]
     assert anonymous.status_code == 302 and _directives(anonymous)["script-src"] == ["'self'"]
-
-
-def test_admin_widgets_rendered_outside_an_admin_request_get_no_nonce():
-    # Given Wagtail's date widget and document chooser, rendered outside any request (e.g. a task, a shell)
-    from wagtail.admin.widgets import AdminDateInput
-    from wagtail.documents.widgets import AdminDocumentChooser
-
-    # When they render
-    html = AdminDateInput().render("day", None, {"id": "id_day"}) + AdminDocumentChooser().render(
-        "document", None, {"id": "id_document"}
-    )
-
-    # Then their scripts carry no nonce (the browser would block them, as on the public site)
-    scripts = _inline_scripts(html)
-    assert len(scripts) == 2 and all("nonce" not in tag for tag, _body in scripts)
