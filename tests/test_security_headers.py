@@ -120,6 +120,8 @@ def test_admin_editor_runs_wagtails_own_inline_scripts_by_nonce_and_keeps_the_re
     assert policy["default-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"] and policy["base-uri"] == ["'self'"]
     assert policy["form-action"] == ["'self'"]
+    # And the preview panel may show our own pages (and the privacy-enhanced video hosts, as on the site)
+    assert policy["frame-src"] == ["https://www.youtube-nocookie.com", "https://player.vimeo.com", "'self'"]
     # And every inline script is one of Wagtail's own initialisers, each with the nonce: the inline panel of the
     # attachments, the date pickers, the document choosers; the titles' markup is text, never a script
     scripts = _inline_scripts(first.content.decode())
@@ -143,3 +145,24 @@ def test_admin_screens_without_inline_scripts_keep_the_sites_script_policy(signe
     # Then no nonce is offered: the nonce is in the policy only when Wagtail's own scripts need it
     assert dashboard.status_code == 200 and _directives(dashboard)["script-src"] == ["'self'"]
     assert anonymous.status_code == 302 and _directives(anonymous)["script-src"] == ["'self'"]
+
+
+@pytest.mark.django_db
+def test_only_wagtails_previews_may_be_framed_and_only_by_the_site_itself(signed_in, resource_with_attachment):
+    # Given a coordinator, and their organisation's resource
+    org, resource = resource_with_attachment
+    client = signed_in(factories.member(org, Role.COORDINATOR))
+    edit = f"/admin/pages/{resource.pk}/edit/"
+    form = client.get(edit).context["form"]
+    data = {name: ("" if value is None else value) for name, value in form.initial.items() if isinstance(value, str)}
+    data.update({"title": resource.title, "slug": resource.slug, "summary": resource.summary})
+
+    # When the preview panel sends the form and loads the preview, as Wagtail's editor does
+    client.post(f"{edit}preview/", {**data, "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0})
+    preview = client.get(f"{edit}preview/", {"in_preview_panel": "true"})
+
+    # Then only the preview may be framed, by the site's own pages; the editor itself, never
+    assert preview.status_code == 200
+    assert _directives(preview)["frame-ancestors"] == ["'self'"] and preview["X-Frame-Options"] == "SAMEORIGIN"
+    editor = client.get(edit)
+    assert _directives(editor)["frame-ancestors"] == ["'none'"] and editor["X-Frame-Options"] == "DENY"

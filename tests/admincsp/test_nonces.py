@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from csp.constants import NONCE
+from csp.constants import NONCE, SELF
 from django.template.loader import get_template
 from django.test import RequestFactory
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput, AdminPageChooser, AdminTimeInput
@@ -58,9 +58,10 @@ def test_wagtails_widget_scripts_carry_the_nonce_of_the_admin_request_being_answ
     html, (request, response) = _render_during("/admin/pages/3/edit/")
 
     # Then each of their six scripts carries this request's nonce, and the response's policy offers it for scripts
+    # (and lets the admin frame its own previews)
     nonce = str(request.csp_nonce)
     assert _script_tags(html) == [f'<script nonce="{nonce}">'] * 6
-    assert response._csp_update == {"script-src": [NONCE]}
+    assert response._csp_update == {"script-src": [NONCE], "frame-src": [SELF]}
 
 
 @pytest.mark.django_db
@@ -89,3 +90,35 @@ def test_overridden_panel_templates_extend_wagtails_and_keep_its_markup():
         template = get_template(name)
         assert "network/admincsp/templates" in template.origin.name
         assert Path(template.origin.name).read_text().startswith(f'{{% extends "{name}" %}}')
+
+
+def test_a_preview_gets_the_admins_policy_framed_by_the_site_only_instead_of_its_inner_public_header():
+    # Given a page preview: Wagtail renders it through a second, fake request for the page's public address, whose
+    # response got the public header (frame-ancestors 'none'), then marks it for its preview panel (SAMEORIGIN)
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    def preview_view(request):
+        response = HttpResponse("<h1>Guide</h1>")
+        response["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    def editor_view(request):
+        return HttpResponse("<h1>Editor</h1>")
+
+    def answer(view, path):
+        request = RequestFactory().get(path)
+        return CSPMiddleware(AdminScriptNonceMiddleware(view))(request)
+
+    # When the admin answers the preview, and the editor
+    preview = answer(preview_view, "/admin/pages/7/edit/preview/")
+    editor = answer(editor_view, "/admin/pages/7/edit/")
+
+    # Then the preview may be framed by the site's own pages only, under the admin's policy; the editor never
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    assert (
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com 'self'"
+        in preview["Content-Security-Policy"]
+    )
+    assert "frame-ancestors 'none'" in editor["Content-Security-Policy"]

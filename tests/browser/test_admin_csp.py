@@ -255,6 +255,13 @@ def test_every_admin_editing_screen_works_under_the_content_security_policy(live
     choose(audit, editor, child, "Carte des permanences", "document")
     editor.get_by_role("tab", name="Settings").click()
     open_date_picker(audit, editor, "id_last_reviewed_on")
+    # and the preview beside the editor shows the page
+    editor.locator('[data-side-panel-toggle="preview"]').click()
+    preview = editor.frame_locator('[data-w-preview-target="iframe"]').first
+    audit.check(
+        "the preview shows the page",
+        lambda: expect(preview.get_by_role("heading", level=1)).to_have_text(resource.title, timeout=WAIT_MS),
+    )
     audit.close(editor)
 
     # and write an advocacy page: a key message (snippet), a resource (page) and an image chosen in its body
