@@ -7,5 +7,6 @@ widget (page, document, image, snippet: `BaseChooser.render`), and two of wagtai
 
 This app gives exactly those scripts the request's CSP nonce (django-csp's `request.csp_nonce`), and the admin's
 policy allows scripts carrying it: `script-src 'self' 'nonce-…'` under /admin/ only. Nothing else is nonced, so a
-script injected into the admin's content still does not run; the public site keeps `script-src 'self'`.
+script injected into the admin's content still does not run; the public site keeps `script-src 'self'`. The admin
+may also frame its own pages (`frame-src 'self'`), and Wagtail's previews may be framed by them (the preview panel).
 """

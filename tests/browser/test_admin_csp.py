@@ -5,7 +5,8 @@ chooser and date picker on it is used.
 The journey fails on any violation the browser reports (a `securitypolicyviolation` event, collected by an init
 script in every page and frame, or a console error naming the Content Security Policy), on any uncaught script
 error, and whenever a control does not do its job: "Add attachment" must add a form, a chooser must open its modal
-and fill the field, a date field must open its picker. The policy itself is described in docs/csp.md.
+and fill the field, a date field must open its picker, the preview panel must show the page. The policy itself is
+described in docs/csp.md.
 
 Screens, from the project's viewsets and page models: resource page (network/resources/models.py) and advocacy page
 (network/advocacy/models.py, the only advocacy page type; its kinds are a field), each created and edited; key
