@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "network.observatory",
     "cms",
     "network.demo",  # the demo network (`seed_demo`); nothing imports it
+    # Before Wagtail's and wagtail-localize's apps: its templates give their inline scripts the CSP nonce (docs/csp.md)
+    "network.admincsp",
     # Wagtail (wagtail_localize before the Wagtail apps, as its docs require)
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "network.translation.middleware.MachineTranslationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "network.admincsp.middleware.AdminScriptNonceMiddleware",  # after CSPMiddleware: the admin's scoped policy
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last, as its docs require.
     "axes.middleware.AxesMiddleware",
@@ -486,6 +489,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "style-src": ["'self'", "'unsafe-inline'"],  # Wagtail admin sets inline styles
+        # Under /admin/ only, also scripts carrying the request's nonce (network/admincsp, docs/csp.md).
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         # Embedded videos of library resources (privacy-enhanced hosts only).
