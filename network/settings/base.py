@@ -473,6 +473,9 @@ INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))
 REFERRAL_REMINDER_DAYS = int(os.environ.get("REFERRAL_REMINDER_DAYS", "3"))
 REFERRAL_EXPIRY_DAYS = int(os.environ.get("REFERRAL_EXPIRY_DAYS", "14"))
 REFERRAL_RETENTION_DAYS = int(os.environ.get("REFERRAL_RETENTION_DAYS", "90"))
+# A "busy" receiving organisation received more than this many referrals in the last 7 days: its members who left
+# their notification emails on "automatic" get new referrals, reminders and messages in the daily digest.
+REFERRAL_BUSY_RECEIVER_PER_WEEK = int(os.environ.get("REFERRAL_BUSY_RECEIVER_PER_WEEK", "5"))
 
 # Security headers (production tightens the transport ones).
 SECURE_CONTENT_TYPE_NOSNIFF = True
