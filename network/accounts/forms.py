@@ -32,7 +32,8 @@ class LanguageSelect(forms.Select):
 
 
 class PreferencesForm(forms.Form):
-    """Language and how notifications reach the member's email. Each language is named in itself, so a reader finds theirs whatever the page's."""
+    """Language and how notifications reach the member's email. Each language is named in itself, so a reader
+    finds theirs whatever the page's."""
 
     language = forms.ChoiceField(
         label=User._meta.get_field("language").verbose_name,

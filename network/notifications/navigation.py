@@ -34,12 +34,9 @@ def unread_badge_html(user: Any) -> SafeString:
         spoken = gettext("more than %(count)s unread notifications") % {"count": BADGE_LIMIT}
     else:
         shown = str(count)
-        spoken = ngettext("%(count)s unread notification", "%(count)s unread notifications", count) % {
-            "count": count
-        }
+        spoken = ngettext("%(count)s unread notification", "%(count)s unread notifications", count) % {"count": count}
     return format_html(
-        ' <span class="badge badge--danger" aria-hidden="true">{}</span>'
-        '<span class="visually-hidden"> {}</span>',
+        ' <span class="badge badge--danger" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
         shown,
         spoken,
     )

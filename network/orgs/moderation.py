@@ -28,9 +28,8 @@ from wagtail.log_actions import log
 from wagtail.models import GroupApprovalTask, Page, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
-from network.outbox.services import outbox_enqueue
-
 from network.orgs.rules import OrganisationAction
+from network.outbox.services import outbox_enqueue
 
 from . import policy
 from .models import Organisation

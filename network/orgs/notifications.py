@@ -157,9 +157,9 @@ def _admin_edit_link(page: Page) -> str:
 @handles(TOPIC_SUBMITTED)
 def moderation_submitted(message: OutboxMessage) -> None:
     """The moderators of the organisation (its editors group, as Wagtail's task) learn who submitted which page."""
-    task_state = TaskState.objects.select_related("workflow_state__requested_by", "task").filter(
-        pk=message.object_id
-    ).first()
+    task_state = (
+        TaskState.objects.select_related("workflow_state__requested_by", "task").filter(pk=message.object_id).first()
+    )
     if task_state is None:
         return
     moderated = _moderated_page(task_state.workflow_state)

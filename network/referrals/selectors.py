@@ -60,6 +60,8 @@ def received_pending_counts(user: Any) -> dict[str, int] | None:
     if not policy.may_on_some_organisation(user, ReferralAction.RECEIVE_REFERRALS):
         return None
     conditions = pending_conditions()
-    return visible_referrals(user, direction="received").order_by().aggregate(
-        **{key: Count("id", filter=condition) for key, condition in conditions.items()}
+    return (
+        visible_referrals(user, direction="received")
+        .order_by()
+        .aggregate(**{key: Count("id", filter=condition) for key, condition in conditions.items()})
     )

@@ -90,7 +90,10 @@ def test_approval_tells_the_author_their_contribution_was_published(
     page.refresh_from_db()
     assert page.live
     notification = Notification.objects.get(user=people["peer"], topic="moderation.published")
-    assert topic_text(notification.topic, notification.subject) == "Your contribution “Our rights, our voices” was published"
+    assert (
+        topic_text(notification.topic, notification.subject)
+        == "Your contribution “Our rights, our voices” was published"
+    )
     assert notification.link == page.url
     # and the moderator who decided gets nothing about their own decision
     assert not Notification.objects.filter(user=people["coordinator"], topic="moderation.published").exists()

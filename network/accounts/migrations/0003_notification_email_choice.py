@@ -15,20 +15,33 @@ def back_to_the_box(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_notification_digest'),
+        ("accounts", "0002_user_notification_digest"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='notification_email',
-            field=models.CharField(choices=[('auto', 'Automatic: a daily digest when my organisation receives many referrals, else one email each'), ('each', 'One email for each event'), ('digest', 'One email a day: a digest'), ('off', 'No email: on the platform only')], default='auto', help_text='Your notifications are always on the platform; choose how they reach your email.', max_length=8, verbose_name='notification emails'),
+            model_name="user",
+            name="notification_email",
+            field=models.CharField(
+                choices=[
+                    (
+                        "auto",
+                        "Automatic: a daily digest when my organisation receives many referrals, else one email each",
+                    ),
+                    ("each", "One email for each event"),
+                    ("digest", "One email a day: a digest"),
+                    ("off", "No email: on the platform only"),
+                ],
+                default="auto",
+                help_text="Your notifications are always on the platform; choose how they reach your email.",
+                max_length=8,
+                verbose_name="notification emails",
+            ),
         ),
         migrations.RunPython(keep_the_digest_choice, back_to_the_box),
         migrations.RemoveField(
-            model_name='user',
-            name='notification_digest',
+            model_name="user",
+            name="notification_digest",
         ),
     ]

@@ -13,40 +13,55 @@ def pending_digests_stay_in_the_digest(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_notification_email_choice'),
-        ('notifications', '0001_initial'),
+        ("accounts", "0003_notification_email_choice"),
+        ("notifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='notification',
-            name='notification_digest_idx',
+            model_name="notification",
+            name="notification_digest_idx",
         ),
         migrations.AddField(
-            model_name='notification',
-            name='actor_name',
-            field=models.CharField(blank=True, help_text='The public name of the member who acted, for the topics that say it.', max_length=160),
+            model_name="notification",
+            name="actor_name",
+            field=models.CharField(
+                blank=True,
+                help_text="The public name of the member who acted, for the topics that say it.",
+                max_length=160,
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='email_delivery',
-            field=models.CharField(choices=[('each', 'One email'), ('digest', 'In the daily digest'), ('none', 'No email')], default='each', max_length=8),
+            model_name="notification",
+            name="email_delivery",
+            field=models.CharField(
+                choices=[("each", "One email"), ("digest", "In the daily digest"), ("none", "No email")],
+                default="each",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='subject',
-            field=models.CharField(blank=True, help_text='What it is about, by its public name: a service, a page.', max_length=255),
+            model_name="notification",
+            name="subject",
+            field=models.CharField(
+                blank=True, help_text="What it is about, by its public name: a service, a page.", max_length=255
+            ),
         ),
         migrations.RunPython(pending_digests_stay_in_the_digest, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('email_delivery', 'digest'), ('emailed_at__isnull', True)), fields=['user'], name='notification_digest_idx'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("email_delivery", "digest"), ("emailed_at__isnull", True)),
+                fields=["user"],
+                name="notification_digest_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notification_unread_idx'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("read_at__isnull", True)), fields=["user"], name="notification_unread_idx"
+            ),
         ),
     ]
