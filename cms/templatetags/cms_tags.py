@@ -107,7 +107,8 @@ HEADER_SECONDS = 10 * 60
 def member_site_header(context: dict[str, Any]) -> str:
     """The site header of a signed-in member, rendered once per address, language and navigation and kept in the
     cache; the CSRF token, the member's name and the address to come back to are put in on each request (the
-    cache holds none of them). What it is keyed by is all the rest it shows: the address (for `aria-current`),
+    cache holds none of them), and so is the unread notifications badge (counted on each request: a new notification
+    shows at once). What it is keyed by is all the rest it shows: the address (for `aria-current`),
     whether the referral workspace is offered (the access policy, read fresh on each request) and the library's
     address, and whether the "My account" menu offers the API token (the access policy, read fresh)."""
     from django.middleware.csrf import get_token
@@ -115,6 +116,7 @@ def member_site_header(context: dict[str, Any]) -> str:
 
     from network.accounts.menu import uses_api
     from network.core.fragments import cached_with_slots
+    from network.notifications.navigation import unread_badge_html
 
     request = context.get("request")
     if request is None:  # a template rendered without a request: nothing to key the header by, render it
@@ -131,6 +133,7 @@ def member_site_header(context: dict[str, Any]) -> str:
             "csrf_token": lambda: get_token(request),
             "viewer_name": lambda: str(conditional_escape(user.display_name)),
             "current_full_path": lambda: str(conditional_escape(request.get_full_path())),
+            "notification_badge": lambda: str(unread_badge_html(user)),
         },
         seconds=HEADER_SECONDS,
         request=request,

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from network.accounts.models import User
+from network.accounts.models import NotificationEmail, User
 
 from .languages import interface_languages
 
@@ -32,7 +32,8 @@ class LanguageSelect(forms.Select):
 
 
 class PreferencesForm(forms.Form):
-    """Language and email rhythm. Each language is named in itself, so a reader finds theirs whatever the page's."""
+    """Language and how notifications reach the member's email. Each language is named in itself, so a reader
+    finds theirs whatever the page's."""
 
     language = forms.ChoiceField(
         label=User._meta.get_field("language").verbose_name,
@@ -40,10 +41,12 @@ class PreferencesForm(forms.Form):
         choices=interface_languages,  # read when the form is built: the configured languages
         widget=LanguageSelect,
     )
-    notification_digest = forms.BooleanField(
-        label=User._meta.get_field("notification_digest").verbose_name,
-        help_text=User._meta.get_field("notification_digest").help_text,
-        required=False,
+    notification_email = forms.ChoiceField(
+        label=User._meta.get_field("notification_email").verbose_name,
+        help_text=User._meta.get_field("notification_email").help_text,
+        choices=NotificationEmail.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out (an older form, a client that posts the language only): the choice stays
     )
 
 

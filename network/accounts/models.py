@@ -3,6 +3,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class NotificationEmail(models.TextChoices):
+    """How a member's notifications reach their inbox (they are always on the platform)."""
+
+    AUTO = "auto", _("Automatic: a daily digest when my organisation receives many referrals, else one email each")
+    EACH = "each", _("One email for each event")
+    DIGEST = "digest", _("One email a day: a digest")
+    OFF = "off", _("No email: on the platform only")
+
+
 class User(AbstractUser):
     """A person who signs in. Peer workers often act under a pseudonym: `public_name` is what others see."""
 
@@ -16,10 +25,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=10, blank=True, help_text=_("Language of the emails you receive.")
     )
-    notification_digest = models.BooleanField(
-        _("daily digest"),
-        default=False,
-        help_text=_("Receive one email a day summarising notifications instead of one email each."),
+    notification_email = models.CharField(
+        _("notification emails"),
+        max_length=8,
+        choices=NotificationEmail.choices,
+        default=NotificationEmail.AUTO,
+        help_text=_("Your notifications are always on the platform; choose how they reach your email."),
     )
     show_real_name = models.BooleanField(
         _("show my real name"),
@@ -42,6 +53,11 @@ class User(AbstractUser):
         from network.accounts.names import public_name_of
 
         return public_name_of(self)
+
+    def get_short_name(self) -> str:
+        """How Wagtail's emails greet a person ("Hello <short name>,"): the public name too, never the first name
+        (a peer worker's real name) nor the username (invitations derive it from the address)."""
+        return self.display_name
 
     def real_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

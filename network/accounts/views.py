@@ -54,8 +54,8 @@ def api_token(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """The member's own profile: how they appear and sign (public name, real name, whether it is shown), the
-    language the platform, its emails and its notifications speak to them in, and whether notifications arrive
-    one email each or as a daily digest. Two forms, told apart by `section`.
+    language the platform, its emails and its notifications speak to them in, and how notifications reach their
+    email (automatic, each event, a daily digest, or none). Two forms, told apart by `section`.
 
     After a change of language the member lands on this page in that language (and the language cookie follows,
     so unprefixed links from emails open in it too).
@@ -82,7 +82,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             services.user_preferences_update(
                 user=user,
                 language=form.cleaned_data["language"],
-                notification_digest=form.cleaned_data["notification_digest"],
+                notification_email=form.cleaned_data["notification_email"] or None,
             )
             language = language_of(user)
             with translation.override(language):
@@ -99,7 +99,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     if form is None:
         initial_language = language_of(user, default=translation.get_language())
-        form = PreferencesForm(initial={"language": initial_language, "notification_digest": user.notification_digest})
+        form = PreferencesForm(initial={"language": initial_language, "notification_email": user.notification_email})
     return render(
         request,
         "accounts/profile.html",

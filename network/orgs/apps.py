@@ -11,3 +11,6 @@ class OrgsConfig(AppConfig):
 
         rules.register_rules()  # into the access policy core
         from . import notifications  # noqa: F401  (registers outbox handlers)
+        from .moderation import connect_moderation_notifications
+
+        connect_moderation_notifications()  # requests and decisions of moderation, in the in-app notifications

@@ -9,6 +9,10 @@ root page is kept from applying to the organisation's pages.
 
 When it is off, the space has no workflow: peers still cannot publish (their group has no publish permission),
 editors publish directly. Switching it off cancels the moderations in progress (the pages stay drafts).
+
+Who is concerned is told on the platform too, not only by Wagtail's emails: a submission reaches the moderators, a
+decision ("published", "changes requested") reaches the author. Wagtail's workflow signals write an outbox message
+(ids only); its handler (orgs/notifications.py) writes the in-app notifications.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import log
-from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupApprovalTask, Page, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
+from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
 from network.orgs.rules import OrganisationAction
+from network.outbox.services import outbox_enqueue
 
 from . import policy
 from .models import Organisation
@@ -141,6 +147,46 @@ def pages_awaiting_moderation(organisation: Organisation) -> list[Page]:
         Page.objects.descendant_of(space)
         .filter(pk__in=[int(pk) for pk in page_ids])
         .order_by("-latest_revision_created_at")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Requests and decisions, told in the platform's notifications (the outbox carries ids only)
+
+TOPIC_SUBMITTED = "orgs.moderation.submitted"  # object: the TaskState waiting for the moderators
+TOPIC_PUBLISHED = "orgs.moderation.published"  # object: the approved WorkflowState
+TOPIC_CHANGES_REQUESTED = "orgs.moderation.changes_requested"  # object: the WorkflowState sent back to its author
+
+
+def on_task_submitted(sender: Any, instance: TaskState, **kwargs: Any) -> None:
+    outbox_enqueue(topic=TOPIC_SUBMITTED, object_id=str(instance.pk))
+
+
+def on_workflow_approved(sender: Any, instance: WorkflowState, **kwargs: Any) -> None:
+    outbox_enqueue(topic=TOPIC_PUBLISHED, object_id=str(instance.pk))
+
+
+def on_workflow_rejected(sender: Any, instance: WorkflowState, **kwargs: Any) -> None:
+    outbox_enqueue(topic=TOPIC_CHANGES_REQUESTED, object_id=str(instance.pk))
+
+
+def connect_moderation_notifications() -> None:
+    """Called by `OrgsConfig.ready()`. Every workflow event is written down; the handler keeps those of an
+    organisation's own moderation (a page of its space, its editors' task) and drops the others."""
+    task_submitted.connect(on_task_submitted, dispatch_uid="orgs.moderation.task_submitted")
+    workflow_approved.connect(on_workflow_approved, sender=WorkflowState, dispatch_uid="orgs.moderation.approved")
+    workflow_rejected.connect(on_workflow_rejected, sender=WorkflowState, dispatch_uid="orgs.moderation.rejected")
+
+
+def moderating_organisation(workflow: Workflow) -> Organisation | None:
+    """The organisation whose own moderation workflow this is (its editors group approves its task), if any."""
+    return (
+        Organisation.objects.filter(
+            editors_group__isnull=False,
+            editors_group__in=GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).values("groups"),
+        )
+        .order_by("pk")
+        .first()
     )
 
 

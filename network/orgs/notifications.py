@@ -1,4 +1,5 @@
-"""Outbox handlers for organisations: short emails that name organisations and link to the platform.
+"""Outbox handlers for organisations: short emails that name organisations and link to the platform, and the
+in-app notifications of moderation (requests to the moderators, decisions to the author).
 
 They read everything from ids when they run; nothing personal travels through the outbox or Celery.
 """
@@ -10,18 +11,23 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
 from network.accounts.languages import language_of, path_in_language
 from network.accounts.models import User
+from network.accounts.names import public_name_of
 from network.accounts.services import verified_email_of
 from network.i18n import unprefixed_reverse
+from network.notifications.services import notify
 from network.orgs import selectors as org_selectors
 from network.orgs.rules import OrganisationAction
 from network.outbox.handlers import handles
 from network.outbox.models import OutboxMessage
 
 from .models import Invitation, InvitationStatus, Membership, Organisation, Partnership
+from .moderation import TOPIC_CHANGES_REQUESTED, TOPIC_PUBLISHED, TOPIC_SUBMITTED
 
 
 def _coordinators(organisation: Organisation) -> Iterable[User]:
@@ -123,3 +129,93 @@ def invitation_created(message: OutboxMessage) -> None:
 def legacy_member_invited(message: OutboxMessage) -> None:
     """Messages queued before invitations became invitations: the membership they announced already exists and
     its person was mailed a set-password link then; nothing is sent again."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Moderation: in-app notifications beside Wagtail's own emails (which stay: `email=False` here, so nobody gets
+# two). They name the page by its title and people by their public name only.
+
+
+def _moderated_page(workflow_state: WorkflowState) -> tuple[Page, Organisation] | None:
+    """The page under moderation and the organisation whose own workflow moderates it, or None when the event is
+    not an organisation's moderation (Wagtail's default workflow, a snippet)."""
+    from .moderation import moderating_organisation
+
+    content = workflow_state.content_object
+    if not isinstance(content, Page):
+        return None
+    organisation = moderating_organisation(workflow_state.workflow)
+    if organisation is None:
+        return None
+    return content, organisation
+
+
+def _admin_edit_link(page: Page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+@handles(TOPIC_SUBMITTED)
+def moderation_submitted(message: OutboxMessage) -> None:
+    """The moderators of the organisation (its editors group, as Wagtail's task) learn who submitted which page."""
+    task_state = (
+        TaskState.objects.select_related("workflow_state__requested_by", "task").filter(pk=message.object_id).first()
+    )
+    if task_state is None:
+        return
+    moderated = _moderated_page(task_state.workflow_state)
+    task = task_state.task.specific
+    if moderated is None or not isinstance(task, GroupApprovalTask):
+        return
+    page, _organisation = moderated
+    author = task_state.workflow_state.requested_by
+    moderators = User.objects.filter(groups__in=task.groups.all(), is_active=True).distinct()
+    if author is not None:
+        moderators = moderators.exclude(pk=author.pk)
+    notify(
+        users=list(moderators),
+        topic="moderation.submitted",
+        object_id=str(message.pk),
+        subject=page.get_admin_display_title(),
+        actor_name=public_name_of(author) if author is not None else "",
+        link=_admin_edit_link(page),
+        email=False,
+    )
+
+
+def _tell_the_author(message: OutboxMessage, *, topic: str, published: bool) -> None:
+    workflow_state = (
+        WorkflowState.objects.select_related("requested_by", "workflow", "current_task_state__finished_by")
+        .filter(pk=message.object_id)
+        .first()
+    )
+    if workflow_state is None or workflow_state.requested_by is None:
+        return
+    moderated = _moderated_page(workflow_state)
+    if moderated is None:
+        return
+    page, _organisation = moderated
+    author = workflow_state.requested_by
+    decided_by = workflow_state.current_task_state.finished_by if workflow_state.current_task_state else None
+    if decided_by is not None and decided_by.pk == author.pk:  # their own decision: nothing to tell them
+        return
+    link = (page.url if published else None) or _admin_edit_link(page)
+    notify(
+        users=[author],
+        topic=topic,
+        object_id=str(message.pk),
+        subject=page.get_admin_display_title(),
+        link=link,
+        email=False,
+    )
+
+
+@handles(TOPIC_PUBLISHED)
+def moderation_published(message: OutboxMessage) -> None:
+    """The author learns that their contribution was published (approval publishes), with a link to it."""
+    _tell_the_author(message, topic="moderation.published", published=True)
+
+
+@handles(TOPIC_CHANGES_REQUESTED)
+def moderation_changes_requested(message: OutboxMessage) -> None:
+    """The author learns that changes were requested, with a link to their draft (the comment is there)."""
+    _tell_the_author(message, topic="moderation.changes_requested", published=False)

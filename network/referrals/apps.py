@@ -14,3 +14,6 @@ class ReferralsConfig(AppConfig):
         from .erasure import register_erasers
 
         register_erasers()  # what the erasure ledger's referral entries mean, for backups
+        from .dashboard import register_dashboard_panel
+
+        register_dashboard_panel()  # the receiving side's pending work, on the members' dashboard

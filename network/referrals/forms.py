@@ -35,6 +35,7 @@ from .models import (
     ReferralStatus,
     Urgency,
 )
+from .selectors import pending_conditions
 
 __all__ = [
     "AcceptForm",
@@ -83,6 +84,12 @@ class ReferralFilterForm(forms.Form):
             ("open", _("Open")),
             # Translators: filter of the referral lists: referrals that have ended.
             ("closed", _("Closed")),
+            # Translators: filter of the referral lists: sent or redirected, not yet accepted or declined.
+            ("awaiting", _("Awaiting a decision")),
+            # Translators: filter of the referral lists: accepted, the outcome not yet recorded.
+            ("in_progress", _("Accepted, awaiting the outcome")),
+            # Translators: filter of the referral lists: unanswered too long, or the appointment passed.
+            ("overdue", _("Overdue")),
             *ReferralStatus.choices,
         ]
         self.fields["service"].choices = [EVERY] + [
@@ -97,6 +104,8 @@ class ReferralFilterForm(forms.Form):
             referrals = referrals.filter(status__in=OPEN_STATUSES)
         elif status == "closed":
             referrals = referrals.filter(status__in=CLOSED_STATUSES)
+        elif status in (pending := pending_conditions()):
+            referrals = referrals.filter(pending[status])
         elif status:
             referrals = referrals.filter(status=status)
         if data.get("service"):

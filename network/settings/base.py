@@ -480,6 +480,10 @@ REFERRAL_RETENTION_DAYS = int(os.environ.get("REFERRAL_RETENTION_DAYS", "90"))
 # (network/referrals/messaging.py). Off (None) unless a deployment names one.
 REFERRAL_SLIP_MESSAGING_BACKEND = os.environ.get("REFERRAL_SLIP_MESSAGING_BACKEND") or None
 
+# A "busy" receiving organisation received more than this many referrals in the last 7 days: its members who left
+# their notification emails on "automatic" get new referrals, reminders and messages in the daily digest.
+REFERRAL_BUSY_RECEIVER_PER_WEEK = int(os.environ.get("REFERRAL_BUSY_RECEIVER_PER_WEEK", "5"))
+
 # Security headers (production tightens the transport ones).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -77,11 +77,11 @@ def test_a_member_chooses_their_language_among_the_six_each_named_in_itself(sign
     assert [code for code, _name in interface_languages()] == ["fr", "en", "es", "ru", "zh-hans", "ar"]
 
     # When they choose Arabic and the daily digest
-    response = client.post(profile_url, {"language": "ar", "notification_digest": "on"})
+    response = client.post(profile_url, {"language": "ar", "notification_email": "digest"})
 
     # Then both are saved, and they land on the page in Arabic (right to left)
     member.refresh_from_db()
-    assert (member.language, member.notification_digest) == ("ar", True)
+    assert (member.language, member.notification_email) == ("ar", "digest")
     assert response.status_code == 302 and response["Location"] == "/ar/me/profile/"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
     assert 'dir="rtl"' in client.get(response["Location"]).content.decode()
@@ -150,13 +150,14 @@ def test_a_french_senders_referral_reaches_an_english_reader_in_english(mailoutb
 
     # Then the English reader's subject and body are English, with a link to the page in English
     (mail,) = _to(mailoutbox, receiver)
-    assert mail.subject == f"You have a new referral ({referral.number})"
+    service = referral.service
+    assert mail.subject == f"You have a new referral — {service.name} · {service.organisation.name} ({referral.number})"
     assert "Sign in to Passerelle to see it:" in mail.body
     assert f"/en/referrals/{referral.pk}/" in mail.body
     assert french("You have a new referral") not in mail.subject + mail.body
     # And the colleague who chose nothing reads the site's language
     (french_mail,) = _to(mailoutbox, colleague)
-    assert french_mail.subject == f"{french('You have a new referral')} ({referral.number})"
+    assert french_mail.subject.startswith(f"{french('You have a new referral')} — {service.name}")
     assert f"/fr/referrals/{referral.pk}/" in french_mail.body
 
 
@@ -177,7 +178,7 @@ def test_an_answer_given_in_french_reaches_the_sender_in_their_language(
 
     # Then the sender's email is in their language's catalogue text, subject and body, and never the French
     (mail,) = _to(mailoutbox, sender)
-    assert mail.subject == f"{texts.gettext('Your referral was accepted')} ({referral.number})"
+    assert mail.subject.startswith(f"{texts.gettext('Your referral was accepted')} — {referral.service.name}")
     assert texts.gettext("Sign in to Passerelle to see it:") in mail.body
     assert f"/{language}/referrals/{referral.pk}/" in mail.body
     assert french("Your referral was accepted") not in mail.subject + mail.body

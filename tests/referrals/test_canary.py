@@ -76,8 +76,8 @@ def test_personal_values_never_leave_in_mail_logs_tasks_outbox_notifications_url
 ):
     settings.REFERRAL_REMINDER_DAYS, settings.REFERRAL_EXPIRY_DAYS, settings.REFERRAL_RETENTION_DAYS = 3, 14, 90
     sender, receiver, sender_org, receiver_org = sender_and_receiver()
-    receiver.notification_digest = True  # the digest too must carry nothing personal
-    receiver.save(update_fields=["notification_digest"])
+    receiver.notification_email = "digest"  # the digest too must carry nothing personal
+    receiver.save(update_fields=["notification_email"])
     service = make_service(receiver_org)
     person = {
         "name": CANARY["name"],

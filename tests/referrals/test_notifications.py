@@ -81,8 +81,8 @@ def test_a_message_notifies_the_other_side_only(mailoutbox, django_capture_on_co
 def test_digest_users_get_no_immediate_email_and_one_digest(mailoutbox, django_capture_on_commit_callbacks):
     # Given a receiver who chose the daily digest, and a colleague who did not
     sender, receiver, _s, receiver_org = sender_and_receiver()
-    receiver.notification_digest = True
-    receiver.save(update_fields=["notification_digest"])
+    receiver.notification_email = "digest"
+    receiver.save(update_fields=["notification_email"])
     colleague = factories.member(receiver_org, Role.STAFF)
     service = make_service(receiver_org)
 

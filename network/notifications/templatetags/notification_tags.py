@@ -7,4 +7,4 @@ register = template.Library()
 
 @register.filter
 def notification_text(notification) -> str:
-    return topic_text(notification.topic)
+    return topic_text(notification.topic, notification.subject, notification.actor_name)

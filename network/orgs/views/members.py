@@ -24,7 +24,7 @@ from network.core.service_errors import add_service_errors
 from network.orgs.rules import MembershipChange, OrganisationAction
 
 from .. import policy, services
-from ..dashboard import organisation_links
+from ..dashboard import dashboard_panels, organisation_links
 from ..forms import MemberInviteForm, MembershipRoleForm, OrganisationProfileForm
 from ..models import InvitationStatus, Organisation, PartnershipStatus, Role
 
@@ -36,7 +36,8 @@ ROLE_ORDER = Case(
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """My organisations with my role and what it lets me open, and the partnership proposals awaiting my answer."""
+    """My organisations with my role and what it lets me open, the panels other apps register (referrals awaiting
+    my organisations), and the partnership proposals awaiting my answer."""
     user = request.user
     memberships = list(
         policy.visible(user, OrganisationAction.VIEW_MEMBERSHIP)
@@ -71,7 +72,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/members/dashboard.html",
-        {"rows": rows, "proposals": proposals, "is_network_admin": policy.is_network_admin(user)},
+        {
+            "rows": rows,
+            "proposals": proposals,
+            "is_network_admin": policy.is_network_admin(user),
+            "panels": dashboard_panels(user),  # registered by other apps (the referrals' pending work)
+        },
     )
 
 
