@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='service',
             name='area',
-            field=models.CharField(blank=True, help_text='Neighbourhood or district, e.g. Belleville, 10th arr.', max_length=120, verbose_name='area'),
+            field=models.CharField(blank=True, help_text='Neighbourhood or district, e.g. Belleville. With a confidential address, only your organisation sees it.', max_length=120, verbose_name='area'),
         ),
         migrations.AddField(
             model_name='service',
