@@ -9,9 +9,8 @@ Personal fields carry `autocomplete="off"`: a shared phone must not offer a pers
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime
+from typing import Any
 
 from django import forms
 from django.conf import global_settings

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from network.orgs.models import OrganisationKind, Role
@@ -68,14 +67,15 @@ def network():
     factories.active_partnership(outreach, clinic)
     lawyer = make_service(clinic, "legal-advice", name="Free consultation with a lawyer", languages=["fr", "es"])
     make_service(clinic, "social-rights", name="Social rights desk")
-    return {"worker": enrol_authenticator(factories.member(outreach, Role.STAFF, username="lotus-worker")), "lawyer": lawyer}
+    worker = enrol_authenticator(factories.member(outreach, Role.STAFF, username="lotus-worker"))
+    return {"worker": worker, "lawyer": lawyer}
 
 
 def fill_and_send(page: Page, taps: Taps, lawyer) -> None:
     """The referral form as it is now: consent boxes next to the fields they cover, ticked when they are filled."""
     person = page.get_by_role("group", name=re.compile("The person"))
     consent = page.get_by_role("group", name=re.compile("Consent"))
-    taps.type(consent.get_by_label("Purpose the person agreed to"), "Legal advice about her residence permit", "purpose")
+    taps.type(consent.get_by_label("Purpose the person agreed to"), "Legal advice about a permit", "purpose")
     taps.check(consent.get_by_role("radio", name="Verbal"), "consent method")
     taps.select(consent.get_by_label("Language consent was explained in"), "Spanish", "consent language")
     taps.check(consent.get_by_label("An interpreter was used"), "interpreter used")

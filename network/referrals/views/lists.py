@@ -140,7 +140,9 @@ def _render_list(
     names = selectors.referral_names_for(request.user, [row.id for row in page_rows])
     services_module.referrals_log_name_reads(
         acting_user=request.user,
-        shown=[(row.id, row.sender_organisation_id, row.receiver_organisation_id) for row in page_rows if row.id in names],
+        shown=[
+            (row.id, row.sender_organisation_id, row.receiver_organisation_id) for row in page_rows if row.id in names
+        ],
     )
     now = timezone.now()
     return render(
