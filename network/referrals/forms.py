@@ -167,27 +167,27 @@ class ServiceChoiceField(forms.ModelChoiceField):
 SHARE_BOXES: dict[str, tuple[tuple[str, ...], Any, Any]] = {
     PersonalField.NAME: (
         ("name",),
-        _("Share the first name or pseudonym with the receiving service"),
+        _("Share the name with the receiver"),
         _("Not shared: the receiving service will see the referral number only, not the name."),
     ),
     PersonalField.CONTACT: (
         ("contact_channel", "contact_detail"),
-        _("Share the contact channel and detail with the receiving service"),
+        _("Share the contact with the receiver"),
         _("Not shared: the receiving service will not be able to reach the person; they will go through you."),
     ),
     PersonalField.SAFE_TIMES: (
         ("safe_times",),
-        _("Share the safe times with the receiving service"),
+        _("Share the safe times with the receiver"),
         _("Not shared: the receiving service will not know when it is safe to contact the person."),
     ),
     PersonalField.AGE_RANGE: (
         ("age_range",),
-        _("Share the age range with the receiving service"),
+        _("Share the age range with the receiver"),
         _("Not shared: the receiving service will not see the age range."),
     ),
     PersonalField.NEEDS: (
         ("needs",),
-        _("Share the needs with the receiving service"),
+        _("Share the needs with the receiver"),
         _("Not shared: the receiving service will not see the person's needs."),
     ),
 }
@@ -266,7 +266,6 @@ class ReferralForm(forms.Form):
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs=PRIVATE),
-        help_text=_("Needed for phone and messaging app."),
     )
     safe_times = forms.CharField(
         label=_("Safe times to contact"), max_length=200, required=False, widget=forms.TextInput(attrs=PRIVATE)
@@ -278,7 +277,7 @@ class ReferralForm(forms.Form):
         label=_("Needs, in their words"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, **PRIVATE}),
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.ROUTINE

@@ -79,8 +79,8 @@ def fill_and_send(page: Page, taps: Taps, lawyer) -> None:
     taps.check(consent.get_by_role("radio", name="Verbal"), "consent method")
     taps.select(consent.get_by_label("Language consent was explained in"), "Spanish", "consent language")
     taps.check(consent.get_by_label("An interpreter was used"), "interpreter used")
-    taps.type(person.get_by_label("First name or pseudonym"), "Mariela", "name")
-    taps.check(person.get_by_role("checkbox", name=re.compile("Share the first name")), "share the name")
+    taps.type(person.get_by_role("textbox", name="First name or pseudonym"), "Mariela", "name")
+    taps.check(person.get_by_role("checkbox", name=re.compile("Share the name")), "share the name")
     expect(person.get_by_label("Preferred language")).to_have_value("es")  # from the consent's language
     expect(person.get_by_label("Needs an interpreter")).to_be_checked()  # from "an interpreter was used"
     taps.check(person.get_by_role("radio", name="Phone"), "channel: phone")
