@@ -16,7 +16,8 @@
   if (!form) {
     return;
   }
-  var bound = form.hasAttribute("data-bound"); // sent back with errors: every box already says what was chosen
+  // Shown again after a POST (errors, or narrowing the services): every box already says what the worker chose.
+  var bound = form.hasAttribute("data-bound");
 
   function covered(box) {
     return (box.getAttribute("data-covers") || "")

@@ -353,8 +353,8 @@ class ReferralForm(forms.Form):
                 "label": label,
                 "warning": warning,
                 "checked": field in ticked,
-                # Shown by the server on a form sent back with errors, and by the script as the worker types.
-                "warn": self.is_bound and field in unshared and field != PersonalField.NAME,
+                # Shown by the server on a form shown again (errors, narrowed services), by the script as one types.
+                "warn": field in unshared and field != PersonalField.NAME,
                 "covers": " ".join(self[name].auto_id for name in names),
                 "auto": field in TICKED_WHEN_FILLED,
             }

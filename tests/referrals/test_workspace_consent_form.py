@@ -92,3 +92,15 @@ def test_a_form_sent_back_with_errors_warns_beside_each_filled_field_that_is_not
     # and the boxes keep what the worker chose
     assert 'value="needs" id="id_shared_fields_needs" checked' in html
     assert 'value="contact" id="id_shared_fields_contact" aria-describedby' in html
+
+
+def test_narrowing_the_services_keeps_each_box_as_chosen_and_says_what_is_not_shared(network, signed_in):
+    # given a form with contact and needs filled, the needs' box unticked, when the worker narrows the services
+    data = form_data(network, shared_fields=["name", "contact"], refine="1")
+    html = signed_in(network.sender_staff).post(reverse("referrals:new"), data).content.decode()
+    # then nothing is sent, the boxes are as chosen (the script leaves them alone), and the needs' warning shows
+    assert Referral.objects.count() == 0
+    assert "data-bound" in html
+    assert 'value="contact" id="id_shared_fields_contact" checked' in html
+    needs_warning = html.split('id="id_shared_fields_needs_warning"')[1][:200]
+    assert "hidden" not in needs_warning.split(">")[0]

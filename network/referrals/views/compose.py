@@ -94,6 +94,8 @@ def new(request: HttpRequest) -> HttpResponse:
             "search": search,
             "offered_count": len(form.fields["service"].queryset),
             "several_senders": len(senders) > 1,
+            # Shown again after a POST (errors, or narrowing the services): each box is what the worker chose.
+            "sent_back": data is not None,
         },
     )
 
