@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -109,6 +110,18 @@ def test_each_name_shown_in_a_list_is_written_to_the_access_log(network, signed_
         (accepted.pk, ["name"], network.receiver_staff, network.receiver)
     ]
     assert not AccessLogEntry.objects.filter(referral=waiting).exists()
+
+
+def test_the_name_shown_in_a_list_is_never_kept_in_the_cache(network, signed_in):
+    # given a referral whose name the sender reads in the sent list (its row fragment is cached)
+    send_named(network, "Xochitl-Canary")
+    cache.clear()
+    html = signed_in(network.sender_staff).get(reverse("referrals:sent")).content.decode()
+    assert "Xochitl-Canary" in html
+    # then the cache holds the row (metadata), never the name
+    stored = cache._cache  # noqa: SLF001  (the local-memory cache of the test settings: pickled values)
+    assert any(b"referral-item__number" in value for value in stored.values())
+    assert not any(b"Xochitl" in value for value in stored.values())
 
 
 # ---------------------------------------------------------------------------------------------------------------
