@@ -9,11 +9,13 @@ Personal fields carry `autocomplete="off"`: a shared phone must not offer a pers
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.conf import global_settings
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.core.widgets import ListSelect
@@ -169,8 +171,48 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return " · ".join(parts)
 
 
+# What the person agreed to share, box by box, beside the field it covers: the field(s) it covers on the form,
+# the box's label, and what the receiver loses when a filled field is not shared (shown when the box is unticked).
+SHARE_BOXES: dict[str, tuple[tuple[str, ...], Any, Any]] = {
+    PersonalField.NAME: (
+        ("name",),
+        _("Share the name with the receiver"),
+        _("Not shared: the receiving service will see the referral number only, not the name."),
+    ),
+    PersonalField.CONTACT: (
+        ("contact_channel", "contact_detail"),
+        _("Share the contact with the receiver"),
+        _("Not shared: the receiving service will not be able to reach the person; they will go through you."),
+    ),
+    PersonalField.SAFE_TIMES: (
+        ("safe_times",),
+        _("Share the safe times with the receiver"),
+        _("Not shared: the receiving service will not know when it is safe to contact the person."),
+    ),
+    PersonalField.AGE_RANGE: (
+        ("age_range",),
+        _("Share the age range with the receiver"),
+        _("Not shared: the receiving service will not see the age range."),
+    ),
+    PersonalField.NEEDS: (
+        ("needs",),
+        _("Share the needs with the receiver"),
+        _("Not shared: the receiving service will not see the person's needs."),
+    ),
+}
+# Boxes the form's script ticks as soon as their field is filled (until the worker touches the box). Not the name:
+# it is always typed (the sender's own record needs it), so ticking it by default would share it by default.
+TICKED_WHEN_FILLED = (PersonalField.CONTACT, PersonalField.SAFE_TIMES, PersonalField.AGE_RANGE, PersonalField.NEEDS)
+CONSENT_DAYS = 60  # the default end of the consent, which the worker changes with the person
+
+
 class ReferralForm(forms.Form):
-    """Consent first, then the person, then the service: one POST to `services.referral_send`."""
+    """Consent first, then the person, then the service: one POST to `services.referral_send`.
+
+    Each "share" box of the consent sits beside the field it covers. A field filled while its box is unticked is
+    kept for the sending organisation and never shared (`unshared_filled` names them, the page says so): the
+    person's "no" is never overridden, and the worker is never pushed to tick a box to get past an error.
+    """
 
     CONSENT_FIELDS = (
         "shared_fields",
@@ -192,6 +234,7 @@ class ReferralForm(forms.Form):
         "urgency",
         "accompaniment",
     )
+    OPTIONAL_PERSON_FIELDS = ("safe_times", "age_range", "urgency", "accompaniment")
 
     # Consent
     shared_fields = forms.MultipleChoiceField(
@@ -215,6 +258,7 @@ class ReferralForm(forms.Form):
         label=_("Consent valid until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("After this date the receiver loses the personal fields and the referral closes."),
+        initial=lambda: timezone.localdate() + datetime.timedelta(days=CONSENT_DAYS),
     )
     # The person
     name = forms.CharField(label=_("First name or pseudonym"), max_length=100, widget=forms.TextInput(attrs=PRIVATE))
@@ -231,7 +275,6 @@ class ReferralForm(forms.Form):
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs=PRIVATE),
-        help_text=_("Needed for phone and messaging app."),
     )
     safe_times = forms.CharField(
         label=_("Safe times to contact"), max_length=200, required=False, widget=forms.TextInput(attrs=PRIVATE)
@@ -243,7 +286,7 @@ class ReferralForm(forms.Form):
         label=_("Needs, in their words"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, **PRIVATE}),
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.ROUTINE
@@ -281,6 +324,63 @@ class ReferralForm(forms.Form):
 
     def person_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.PERSON_FIELDS]
+
+    def _value(self, name: str) -> Any:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return self.initial.get(name, "")
+
+    def _is_filled(self, field: str) -> bool:
+        """Whether the worker gave a value the box `field` covers (a channel counts only when it reaches the
+        person directly: "through the sending organisation" shares nothing about them)."""
+        names = SHARE_BOXES[field][0]
+        if field == PersonalField.CONTACT:
+            channel = str(self._value("contact_channel") or "")
+            return channel in (ContactChannel.PHONE, ContactChannel.MESSAGING) or bool(
+                str(self._value("contact_detail") or "").strip()
+            )
+        return any(str(self._value(name) or "").strip() for name in names)
+
+    def _ticked(self) -> set[str]:
+        if self.is_bound:
+            return set(self.data.getlist(self.add_prefix("shared_fields")))
+        return set(self.initial.get("shared_fields") or ())
+
+    def unshared_filled(self) -> list[str]:
+        """The personal fields the worker filled but the person did not agree to share (kept, never shared)."""
+        ticked = self._ticked()
+        return [field for field in SHARE_BOXES if field not in ticked and self._is_filled(field)]
+
+    def share_boxes(self) -> dict[str, dict[str, Any]]:
+        """One box per personal field, to render beside the field it covers (`referrals/_share_box.html`)."""
+        ticked, unshared = self._ticked(), set(self.unshared_filled())
+        boxes = {}
+        for field, (names, label, warning) in SHARE_BOXES.items():
+            boxes[field] = {
+                "value": field,
+                "id": f"{self['shared_fields'].auto_id}_{field}",
+                "label": label,
+                "warning": warning,
+                "checked": field in ticked,
+                # Shown by the server on a form shown again (errors, narrowed services), by the script as one types.
+                "warn": field in unshared and field != PersonalField.NAME,
+                "covers": " ".join(self[name].auto_id for name in names),
+                "auto": field in TICKED_WHEN_FILLED,
+            }
+        return boxes
+
+    def optional_open(self) -> bool:
+        """Open the optional part when it holds an error or a value other than the defaults."""
+        if any(self[name].errors for name in self.OPTIONAL_PERSON_FIELDS):
+            return True
+        if not self.is_bound and not self.initial:
+            return False
+        return bool(
+            str(self._value("safe_times") or "").strip()
+            or self._value("age_range")
+            or self._value("urgency") not in ("", None, Urgency.ROUTINE)
+            or self._value("accompaniment") not in ("", None, False, "False")
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -341,8 +441,41 @@ class AppointmentForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
+    """The outcome. "Service provided" before the appointment's date needs a ticked confirmation (checked here, on
+    the server: a typo on the wrong referral would otherwise close it and tell the sender it went well)."""
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    confirm_before_appointment = forms.BooleanField(required=False)
     note = _note()
+
+    def __init__(self, *args: Any, referral: Referral | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.appointment_at = self.appointment_ahead(referral)
+        if self.appointment_at is None:
+            del self.fields["confirm_before_appointment"]
+        else:
+            when = formats.date_format(timezone.localtime(self.appointment_at), "DATETIME_FORMAT")
+            self.fields["confirm_before_appointment"].label = _(
+                "The appointment is on %(date)s: I confirm the service was already provided."
+            ) % {"date": when}
+
+    @staticmethod
+    def appointment_ahead(referral: Referral | None) -> datetime.datetime | None:
+        """The referral's appointment when it is still to come (later than now)."""
+        if referral is None or referral.appointment_at is None or referral.appointment_at <= timezone.now():
+            return None
+        return referral.appointment_at
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        early = self.appointment_at is not None and data.get("outcome") == Outcome.SERVICE_PROVIDED
+        if early and not data.get("confirm_before_appointment"):
+            self.add_error(
+                "confirm_before_appointment",
+                _("The appointment has not happened yet: tick the box to confirm the service was already provided."),
+            )
+        data.pop("confirm_before_appointment", None)
+        return data
 
 
 class CancelForm(forms.Form):

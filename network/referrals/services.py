@@ -362,6 +362,30 @@ def referral_read_personal(*, referral: Referral, acting_user: User, channel: st
     return values
 
 
+def referrals_log_name_reads(*, acting_user: User, shown: list[tuple[Any, Any, Any]]) -> None:
+    """A first name shown in a list is a read of a personal field: one access-log row per referral shown
+    (`shown`: referral id, sending and receiving organisation ids), written in one query."""
+    entries = []
+    for referral_id, sender_id, receiver_id in shown:
+        if policy.has_organisation_permission(acting_user, receiver_id, "receive_referrals"):
+            organisation_id = receiver_id  # the receiving side first, as `acting_organisation`
+        elif policy.has_organisation_permission(acting_user, sender_id, "send_referrals"):
+            organisation_id = sender_id
+        else:
+            organisation_id = None
+        entries.append(
+            AccessLogEntry(
+                referral_id=referral_id,
+                user=acting_user,
+                organisation_id=organisation_id,
+                fields=[PersonalField.NAME],
+                channel=AccessChannel.PAGE,
+            )
+        )
+    if entries:
+        AccessLogEntry.objects.bulk_create(entries)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Periodic work (Celery beat): reminders, expiry, consent expiry, retention
 

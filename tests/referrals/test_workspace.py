@@ -295,9 +295,20 @@ def test_full_flow_through_the_screens_send_accept_appointment_complete(network,
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.APPOINTMENT_SET
     assert referral.appointment_at == when
-    # Complete, with a coded outcome
+    # Complete, with a coded outcome: before the appointment's date, "service provided" needs the confirmation
     response = client.post(
         action_url(referral, "complete"), {"complete-outcome": "service_provided", "complete-note": "Done"}
+    )
+    assert response.status_code == 200
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.APPOINTMENT_SET
+    response = client.post(
+        action_url(referral, "complete"),
+        {
+            "complete-outcome": "service_provided",
+            "complete-note": "Done",
+            "complete-confirm_before_appointment": "on",
+        },
     )
     assert response.status_code == 302
     referral.refresh_from_db()

@@ -707,12 +707,18 @@ DECISIONS: dict[str, Decision] = {
         personal_data=True,
         hidden=lambda s: s.referral.pk,
         hidden_from=(OUTSIDER,),
+        # the search by the person's name is a POST (a name never goes in a URL), answered like the list
+        post=statuses(200, anonymous=LOGIN, network_admin=403, peer=403, volunteer=403),
+        post_data=lambda s: {"q": "a name"},
     ),
     "referrals:sent": Decision(
         get=statuses(200, anonymous=LOGIN, network_admin=403, peer=403, volunteer=403),
         personal_data=True,
         hidden=lambda s: s.referral.pk,
         hidden_from=(OUTSIDER,),
+        # the search by the person's name is a POST (a name never goes in a URL), answered like the list
+        post=statuses(200, anonymous=LOGIN, network_admin=403, peer=403, volunteer=403),
+        post_data=lambda s: {"q": "a name"},
     ),
     "referrals:new": Decision(
         get=statuses(200, anonymous=LOGIN, network_admin=403, peer=403, volunteer=403),

@@ -29,6 +29,7 @@ from network.orgs.models import Organisation
 
 from .. import services
 from ..forms import ReferralForm, ServiceSearchForm
+from ..models import PersonalField
 from .common import forbidden, sending_organisations
 
 REFINE = "refine"
@@ -82,6 +83,8 @@ def new(request: HttpRequest) -> HttpResponse:
                 _("Referral %(number)s was sent to %(organisation)s.")
                 % {"number": referral.number, "organisation": referral.receiver_organisation.name},
             )
+            if kept := form.unshared_filled():
+                messages.info(request, _kept_message(kept))
             return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
@@ -91,6 +94,8 @@ def new(request: HttpRequest) -> HttpResponse:
             "search": search,
             "offered_count": len(form.fields["service"].queryset),
             "several_senders": len(senders) > 1,
+            # Shown again after a POST (errors, or narrowing the services): each box is what the worker chose.
+            "sent_back": data is not None,
         },
     )
 
@@ -103,6 +108,12 @@ def _service_from_link(request: HttpRequest, referable: QuerySet[Service]) -> di
     except ValueError:
         return {}
     return {"service": chosen} if referable.filter(pk=chosen).exists() else {}
+
+
+def _kept_message(fields: list[str]) -> str:
+    """What was typed but not shared (the person did not agree): kept for the sender, never for the receiver."""
+    labels = ", ".join(str(PersonalField(field).label) for field in fields)
+    return _("Kept for your organisation only, not shared with the receiving service: %(fields)s.") % {"fields": labels}
 
 
 def _chosen_sender(request: HttpRequest, senders: list[Organisation]) -> Organisation | None:

@@ -1,27 +1,38 @@
 """Inbox (received by my organisations) and sent (by my organisations).
 
-Lists carry metadata only: number, service, organisations, urgency, status, dates. No personal field is read,
-so no access-log row is written and the query count stays the same whatever the number of referrals.
+A row shows metadata (number, service, organisations, urgency, status, due date) and, to those who may read it on
+the referral page (same policy, same consent scope), the person's first name or pseudonym. The name is decrypted
+for the page's rows only, never cached (the cached row fragments hold metadata only), and each name shown writes
+an access-log row (one query for the page). Overdue referrals come first, then by due date.
+
+The search by name is a POST (a name never travels in a URL): the user's own list is decrypted in memory, bounded
+by `selectors.SEARCH_LIMIT`, and only names the user may read can match. The query count stays the same whatever
+the number of referrals.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from network.core.fragments import cached_fragments
 from network.directory.models import Service, ServiceCategory
 from network.orgs.models import Organisation
 from network.referrals import rules as referral_rules
+from network.referrals import selectors
+from network.referrals import services as services_module
 from network.referrals.services import ERASABLE_MODEL_FIELDS
 
 from ..forms import ReferralFilterForm
@@ -55,13 +66,28 @@ LIST_VALUES = (
     "sender_organisation__name",
     "receiver_organisation_id",
     "receiver_organisation__name",
+    "due_at",  # annotated by selectors.referrals_by_due
 )
 assert not {name.split("__")[0] for name in LIST_VALUES} & set(ERASABLE_MODEL_FIELDS)  # noqa: S101  (never personal)
 
 
+class NameSearchForm(forms.Form):
+    """Find a referral by the person's name among one's own: POSTed, so the name never lands in a URL or a log."""
+
+    q = forms.CharField(
+        label=gettext_lazy("First name or pseudonym"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     """Referrals received by the organisations where I may receive them."""
     user = request.user
@@ -75,7 +101,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def sent(request: HttpRequest) -> HttpResponse:
     """Referrals sent by the organisations where I may send them."""
     user = request.user
@@ -99,9 +125,26 @@ def _render_list(
     # The filter offers each service by name and organisation: those two columns, not the whole rows.
     services = services.select_related("organisation").only("name", "organisation__name")
     form = ReferralFilterForm(request.GET or None, services=list(services.order_by("organisation__name", "name")))
-    # Lists show metadata only: personal fields are neither loaded nor decrypted, nor any column a row does not show.
-    rows = form.filter(referrals).order_by("-created_at", "id").values_list(*LIST_VALUES, named=True)
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = NameSearchForm(request.POST if request.method == "POST" else None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    # A search starts on its first page (its pages are POSTed too); a plain list pages through its URL.
+    page_number = (search.cleaned_data.get("page") or 1) if query else request.GET.get("page")
+    filtered = form.filter(referrals)
+    if query:
+        filtered = filtered.filter(pk__in=selectors.referral_ids_named(request.user, filtered, query))
+    # Rows read metadata only: personal fields are neither loaded nor decrypted here, nor any column not shown.
+    rows = selectors.referrals_by_due(filtered).values_list(*LIST_VALUES, named=True)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    page_rows = list(page_obj.object_list)
+    # The names of this page's rows, for those who may read them (one query), each read written to the access log.
+    names = selectors.referral_names_for(request.user, [row.id for row in page_rows])
+    services_module.referrals_log_name_reads(
+        acting_user=request.user,
+        shown=[
+            (row.id, row.sender_organisation_id, row.receiver_organisation_id) for row in page_rows if row.id in names
+        ],
+    )
+    now = timezone.now()
     return render(
         request,
         "referrals/list.html",
@@ -110,12 +153,21 @@ def _render_list(
             "title": _("Referrals received") if direction == "received" else _("Referrals sent"),
             "organisations": organisations,
             "form": form,
+            "search": search,
+            "query": query,
             "page_obj": page_obj,
-            "rows": list_rows(list(page_obj.object_list), direction=direction),
-            "is_filtered": form.is_filtered,
+            "rows": [
+                {"html": html, "name": names.get(row.id, ""), "overdue": _overdue(row, now)}
+                for row, html in zip(page_rows, list_rows(page_rows, direction=direction, now=now), strict=True)
+            ],
+            "is_filtered": form.is_filtered or bool(query),
             "can_send": may_send(request.user) if direction == "received" else bool(organisations),
         },
     )
+
+
+def _overdue(row: Any, now: Any) -> bool:
+    return row.due_at is not None and row.due_at < now
 
 
 ROW_TEMPLATE = "referrals/_list_row.html"
@@ -151,10 +203,11 @@ def _referral_of(row: Any) -> Referral:
     return referral
 
 
-def list_rows(rows: list[Any], *, direction: str) -> list[SafeString]:
+def list_rows(rows: list[Any], *, direction: str, now: Any = None) -> list[SafeString]:
     """The rows of a list page, each rendered once and kept a few minutes in the cache, keyed by everything the
     row shows (number, status, urgency, service, category, the other organisation, dates): nothing personal, and
-    nothing that depends on who looks beyond the row being in their list."""
+    nothing that depends on who looks beyond the row being in their list. The person's name is never in them."""
+    now = now or timezone.now()
 
     def shown(row: Any) -> tuple[Any, ...]:
         return (
@@ -168,12 +221,19 @@ def list_rows(rows: list[Any], *, direction: str) -> list[SafeString]:
             row.created_at,
             row.appointment_at,
             row.updated_at,
+            row.due_at,
+            _overdue(row, now),
         )
 
     return cached_fragments(
         ROW_TEMPLATE,
         rows,
         shown=shown,
-        context=lambda row: {"referral": _referral_of(row), "direction": direction},
+        context=lambda row: {
+            "referral": _referral_of(row),
+            "direction": direction,
+            "due_at": row.due_at,
+            "overdue": _overdue(row, now),
+        },
         seconds=ROW_SECONDS,
     )

@@ -52,6 +52,7 @@ from ..models import (
     AccessChannel,
     AgeRange,
     ContactChannel,
+    EventKind,
     PersonalField,
     Referral,
     ReferralStatus,
@@ -174,6 +175,8 @@ def _action_form(name: str, referral: Referral, data: Any = None) -> forms.Form:
     kwargs: dict[str, Any] = {"prefix": name}
     if name == "redirect":
         kwargs["services"] = _redirect_services(referral)
+    elif name == "complete":
+        kwargs["referral"] = referral
     return ACTIONS[name].form(data, **kwargs)
 
 
@@ -286,6 +289,8 @@ def _render_detail(
     events = referral.events.select_related("actor", "actor_organisation").prefetch_related(*names_prefetch("actor"))
     if not reads_conversation:
         events = events.defer("note")
+    place = _appointment_place(referral, is_receiver=is_receiver)
+    events = _with_appointment_and_outcome(list(events), referral, place)
     return render(
         request,
         "referrals/detail.html",
@@ -298,7 +303,15 @@ def _render_detail(
             "shared_field_labels": [PersonalField(field).label for field in consent.shared_fields],
             "consent_language": language_name(consent.explained_in_language),
             "preferred_language": language_name(referral.preferred_language),
-            "events": list(events),
+            "events": events,
+            "appointment_place": place,
+            "appointment_ahead": (
+                referral.appointment_at
+                if referral.status == ReferralStatus.APPOINTMENT_SET and CompleteForm.appointment_ahead(referral)
+                else None
+            ),
+            "service_phone": referral.service.phone,
+            "service_tel": tel_href(referral.service.phone),
             "show_notes": reads_conversation,
             "messages_list": (
                 list(
@@ -323,6 +336,45 @@ def _render_detail(
     )
 
 
+def tel_href(number: str) -> str:
+    """A `tel:` address for a phone number as people type it ("+33 6 12 34 56 78" -> "tel:+33612345678"), or ""
+    when it holds no digit. Only in the page, for a tap: never in a link the platform follows or logs."""
+    digits = "".join(char for char in number if char.isdigit())
+    if not digits:
+        return ""
+    return "tel:" + ("+" if number.strip().startswith("+") else "") + digits
+
+
+def _appointment_place(referral: Referral, *, is_receiver: bool) -> str:
+    """Where the appointment takes place: the place the receiver wrote with the appointment, otherwise the service's
+    address (or its organisation's city). A confidential address (a drop-in centre) is shown to the receiving
+    organisation only; the sender is told to ask."""
+    service = referral.service
+    if service.address_is_confidential and not is_receiver:
+        return str(_("Confidential address: the receiving service gives it to the person."))
+    if referral.appointment_place:
+        return referral.appointment_place
+    parts = [part for part in (service.address, service.city) if part]
+    return ", ".join(parts) or str(service.name)
+
+
+def _with_appointment_and_outcome(events: list[Any], referral: Referral, place: str) -> list[Any]:
+    """Attach to the timeline what each step decided: the appointment (date and place) on the latest
+    "appointment set" (earlier ones were rescheduled), and the outcome on "completed"."""
+    latest = None
+    for event in events:
+        event.appointment = event.rescheduled = event.outcome = None
+        if event.kind == EventKind.APPOINTMENT_SET:
+            if latest is not None:
+                latest.rescheduled = True
+            latest = event
+        elif event.kind == EventKind.COMPLETED and referral.outcome:
+            event.outcome = referral.get_outcome_display()
+    if latest is not None and referral.appointment_at:
+        latest.appointment = {"at": referral.appointment_at, "place": place}
+    return events
+
+
 def _personal_rows(referral: Referral, personal: dict[str, str], *, is_sender: bool) -> list[dict[str, Any]]:
     """One row per personal field: its value when `referral_read_personal` returned it, otherwise why not."""
     consent = referral.consent
@@ -330,7 +382,12 @@ def _personal_rows(referral: Referral, personal: dict[str, str], *, is_sender: b
     for field in PersonalField:
         model_fields = services.PERSONAL_MODEL_FIELDS[field]
         if all(name in personal for name in model_fields):
-            rows.append({"label": field.label, "value": _display(field, personal) or NOT_GIVEN, "shown": True})
+            tel = ""
+            if field == PersonalField.CONTACT and personal.get("contact_channel") == ContactChannel.PHONE:
+                tel = tel_href(personal.get("contact_detail", ""))
+            rows.append(
+                {"label": field.label, "value": _display(field, personal) or NOT_GIVEN, "shown": True, "tel": tel}
+            )
             continue
         if referral.personal_data_erased_at is not None:
             reason = ERASED
