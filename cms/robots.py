@@ -33,6 +33,8 @@ CLOSED_PREFIXED = (
     "notifications/",
     "advocacy/invitations/",
     "advocacy/messages/new/",
+    "advocacy/contribute/",
+    "publish/",
     "observatory/organisations/",
     "observatory/regions/",
 )

@@ -241,6 +241,17 @@ def restore_migrated_state() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_interface_language():
+    """Each test starts in the site's default language: a test or request that activated another one (Arabic, say)
+    would otherwise leave it active for the next test of the same worker, which then fails by the order it ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (library filter choices, navigation links, throttles)."""
     from django.core.cache import cache
