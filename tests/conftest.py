@@ -65,6 +65,7 @@ def _end_other_sessions(connection) -> None:
     live server or an in-thread WSGI server), which PostgreSQL would otherwise refuse to drop it for."""
     if connection.vendor != "postgresql":
         return
+    connection.close()  # a fresh session: a test may have left this one broken or ended
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -1,10 +1,13 @@
 """The unread badge of the navigation: put into the signed-in header on each request (a slot of the cached header,
-cms_tags.member_site_header), never kept in a cache, so a new notification shows on the next page at once."""
+cms_tags.member_site_header). The count is kept in the cache per member and forgotten whenever one of their
+notifications is created or read (services.py), so a new notification shows on the next page at once and a page
+costs no query for it otherwise (member pages stay within their query budget)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -15,10 +18,24 @@ from .models import Notification
 BADGE_LIMIT = 99
 
 
+# A bound on staleness should a change ever bypass the services (a bulk update in a shell, say).
+UNREAD_COUNT_SECONDS = 600
+
+
+def unread_count_cache_key(user_id: Any) -> str:
+    return f"notifications:unread:{user_id}"
+
+
 def unread_count_capped(user: Any) -> int:
-    """How many of `user`'s notifications are unread, counting no further than BADGE_LIMIT + 1 (one query)."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).order_by().values("pk")
-    return unread[: BADGE_LIMIT + 1].count()
+    """How many of `user`'s notifications are unread, counting no further than BADGE_LIMIT + 1 (one query when
+    the cache does not have it)."""
+    key = unread_count_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).order_by().values("pk")
+        count = unread[: BADGE_LIMIT + 1].count()
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
 
 
 def unread_badge_html(user: Any) -> SafeString:

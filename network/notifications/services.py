@@ -8,8 +8,10 @@ that receives many, decided by network/referrals/notifications.py), which wait f
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -74,10 +76,21 @@ def notify(
         if not is_new:
             continue
         created += 1
+        forget_unread_count(user.pk)
         address = verified_email_of(user) if delivery == EmailDelivery.EACH else None
         if address:  # never to an address its owner did not verify
             _send_one(user, notification, address)
     return created
+
+
+def forget_unread_count(user_id: Any) -> None:
+    """The navigation's cached unread count of this member is out of date: now, and again once the change commits
+    (a page rendered in between would otherwise cache the count from before it)."""
+    from .navigation import unread_count_cache_key
+
+    key = unread_count_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def unread_count(user: User) -> int:
@@ -124,6 +137,7 @@ def notification_mark_read(*, notification: Notification, acting_user: User) -> 
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        forget_unread_count(acting_user.pk)
 
 
 def _send_one(user: User, notification: Notification, address: str) -> None:

@@ -249,8 +249,12 @@ class ReferralForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
     )
+    # Outreach asks for consent by word of mouth far more often than on paper: verbal is offered first, ticked.
     method = forms.ChoiceField(
-        label=_("How consent was obtained"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+        label=_("How consent was obtained"),
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ConsentMethod.VERBAL,
     )
     explained_in_language = forms.ChoiceField(label=_("Language consent was explained in"))
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)

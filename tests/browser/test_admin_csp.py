@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.browser_context_args(bypass_csp=False),
 ]
 
-WAIT_MS = 5_000  # every wait is bounded: a control that does nothing fails within this, not at pytest's timeout
+WAIT_MS = 15_000  # every wait is bounded (a control that does nothing fails within this): room for a busy CI machine
 
 # Reports every violation the page (or any frame in it) sees to the test, from before its first script runs (also
 # those of a page that is left at once, such as a form that is submitted).

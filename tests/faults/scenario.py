@@ -19,6 +19,7 @@ def partners() -> dict:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from rest_framework.authtoken.models import Token
 
+    from network.accounts.models import NotificationEmail
     from network.orgs import selectors as org_selectors
     from network.referrals.rules import ReferralAction
     from tests.referrals.factories import make_service, sender_and_receiver
@@ -27,6 +28,11 @@ def partners() -> dict:
     TOTP.activate(sender, generate_totp_secret())  # staff who send referrals use two-factor, tokens included
     service = make_service(receiver_org)
     receivers = org_selectors.organisation_users_who_can(receiver_org, ReferralAction.RECEIVE_REFERRALS)
+    # One email per referral, as these receivers chose: a dozen referrals in a week would otherwise make them a busy
+    # receiver whose "automatic" choice gathers new referrals in the daily digest (the fault is about delivery).
+    for user in receivers:
+        user.notification_email = NotificationEmail.EACH
+        user.save(update_fields=["notification_email"])
     return {
         "sender_id": sender.pk,
         "token": Token.objects.create(user=sender).key,

@@ -208,7 +208,7 @@ def test_lists_put_overdue_referrals_first_then_by_due_date(network, signed_in):
     # then the overdue one comes first, marked, then by due date, and the closed one last
     positions = [html.index(r.number) for r in (overdue, urgent, soon, routine, closed)]
     assert positions == sorted(positions)
-    assert html.count("referral-item--overdue") == 1 and html.count(">Overdue<") == 1
+    assert html.count("referral-item--overdue") == 1 and html.count("referral-overdue") == 1
     assert html.count(">Due<") == 4  # the closed one is due never
 
 
