@@ -138,7 +138,9 @@ def add_inline_child(audit: Audit, page: Page, prefix: str, label: str) -> Locat
 
 def choose(audit: Audit, page: Page, field: Locator, item: str, what: str) -> None:
     """Open the chooser in `field`, pick `item` in its modal: the modal closes and the field shows the choice."""
-    opener = field.get_by_role("button", name=re.compile("^Choose")).first
+    # By its class, not its label: Wagtail keeps a StreamField block's labels in the language the process first
+    # rendered them in, so after a French editor the button may say « Choisir » to an English one.
+    opener = field.locator("button.chooser__choose-button").first
     audit.check(f"{what}: the chooser button is there", lambda: expect(opener).to_be_visible(timeout=WAIT_MS))
     if not opener.is_visible():
         return

@@ -77,6 +77,9 @@ def _fill_resource_and_publish(page: Any, taps: Taps, journey: Any, title: str, 
     taps.click(page.get_by_role("button", name=re.compile("Add attachment", re.I)))
     taps.click(page.get_by_role("button", name=re.compile("Choose a document", re.I)).first)
     taps.click(page.get_by_role("link", name=DOCUMENT_TITLE))
+    # the chooser's modal has closed (axe below must not read it half faded) and the attachment shows the document
+    expect(page.locator(".modal-content")).to_be_hidden()
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
     if choose_kind:
         taps.click(page.get_by_role("tab", name="Settings"))
         taps.select(page.locator("#id_kind"), value=ResourceKind.GUIDE)
