@@ -48,6 +48,7 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
 
     from tests.demo_database import demo_database_name
     from tests.processes.conftest import database_url_of_this_test
+    from tests.processes.stack import copy_database
 
     static_root = request.getfixturevalue("production_static_root")  # only once PostgreSQL and Redis are there
 
@@ -60,19 +61,7 @@ def test_a_short_load_run_serves_every_kind_of_request_without_failure_and_write
         admin.execute('DROP DATABASE IF EXISTS "passerelle_load_ci" WITH (FORCE)')
         admin.execute('CREATE DATABASE "passerelle_load_ci"' + (f' TEMPLATE "{demo}"' if demo else ""))
     if demo is None:
-        dump = subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", "--dbname", database_url_of_this_test()],
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
-        subprocess.run(
-            ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", database_url],
-            input=dump.stdout,
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
+        copy_database(database_url_of_this_test(), database_url)
 
     # When the load test runs for a few seconds per phase
     result = subprocess.run(
