@@ -19,6 +19,18 @@ PLAN = json.loads(os.environ.get("LOAD_PLAN", "{}"))
 SEARCH_TERMS = ["santé", "droits", "pairs", "réduction", "numérique", "violence", "guide", "migration"]
 
 
+class _EachPageFirst:
+    """A user of several pages opens each of them once when it starts, then goes on by the tasks' weights: however
+    short the run (the CI smoke test's few seconds on a slow machine), every kind of page is served at least once."""
+
+    tasks: list
+
+    def on_start(self) -> None:
+        super().on_start()  # type: ignore[misc]  # the user's own set-up first (a member's session, a token)
+        for page in dict.fromkeys(self.tasks):  # each task once, in the class's order (weights repeat them)
+            page(self)
+
+
 class BareView(HttpUser):
     """The yardstick: the bare Django view on the same gunicorn (run alone, in its own phase)."""
 
@@ -37,7 +49,7 @@ class _Anonymous(HttpUser):
     wait_time = constant(0)
 
 
-class HomePage(_Anonymous):
+class HomePage(_EachPageFirst, _Anonymous):
     @task
     def home(self) -> None:
         self.client.get("/fr/", name="home page")
@@ -117,7 +129,7 @@ class ReferralPage(_Member):
 # --- The mix ----------------------------------------------------------------------------------------------------
 
 
-class AnonymousVisitor(HttpUser):
+class AnonymousVisitor(_EachPageFirst, HttpUser):
     """Someone browsing and searching the public library."""
 
     wait_time = constant(0)
@@ -140,8 +152,16 @@ class AnonymousVisitor(HttpUser):
     def home(self) -> None:
         self.client.get("/fr/", name="home page")
 
+    @task(1)
+    def directory(self) -> None:
+        self.client.get("/fr/organisations/", name="organisation directory")
 
-class StaffMember(_Member):
+    @task(1)
+    def calendar(self) -> None:
+        self.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
+
+
+class StaffMember(_EachPageFirst, _Member):
     """A staff member of a receiving organisation working through the inbox and referral pages."""
 
     abstract = False
@@ -161,7 +181,7 @@ class StaffMember(_Member):
         self.client.get("/fr/library/", name="member library page")
 
 
-class ApiClient(HttpUser):
+class ApiClient(_EachPageFirst, HttpUser):
     """An organisation's integration: reads lists and posts messages on its referrals (writes)."""
 
     wait_time = constant(0)
@@ -173,6 +193,7 @@ class ApiClient(HttpUser):
         self.client.headers["Authorization"] = f"Token {staff['token']}"
         self.referrals = staff["referrals"]
         self.writable = staff.get("writable", [])
+        super().on_start()
 
     @task(3)
     def referrals_list(self) -> None:

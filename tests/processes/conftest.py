@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -106,31 +108,58 @@ def service_environment(service: str, *, directory: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def production_static_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """Static files collected once per run with the web service's production settings (the Dockerfile's step).
+    """Static files collected with the web service's production settings (the Dockerfile's step), shared.
 
-    Collecting compresses every file (gzip and Brotli, about a minute of CPU): the gunicorn test and the load
-    test share one collection, across xdist workers too (under the run's common base directory, with a lock).
+    Collecting compresses every file (gzip and Brotli at its highest quality: about a minute of CPU). The gunicorn
+    test, the scale-out test and the load test share one collection, across xdist workers (with a lock), and it is
+    kept between runs outside the clone (like pip's and mypy's caches), under a key made of everything the
+    collection is made from: the pinned requirements (the packages' static files), assets/ and the settings. Any
+    change to one of them collects afresh; PASSERELLE_STATIC_CACHE=0 always does.
     """
     from filelock import FileLock
 
     shared = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # xdist: each worker's base directory sits in the run's own one
         shared = shared.parent
-    root = shared / "production-static"
-    with FileLock(str(shared / "production-static.lock")):
+    cache_dir = _static_cache_dir() if os.environ.get("PASSERELLE_STATIC_CACHE", "1") != "0" else None
+    base = cache_dir.parent if cache_dir else shared
+    base.mkdir(parents=True, exist_ok=True)
+    root = cache_dir or shared / "production-static"
+    with FileLock(str(base / "production-static.lock")):
         if not (root / "staticfiles.json").exists():
-            environment = {**service_environment("web", directory=shared), "STATIC_ROOT": str(root)}
+            collecting = root.with_name(root.name + ".collecting")
+            shutil.rmtree(collecting, ignore_errors=True)
+            environment = {**service_environment("web", directory=shared), "STATIC_ROOT": str(collecting)}
             collect = subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
                 cwd=REPOSITORY,
                 env=environment,
                 capture_output=True,
                 text=True,
-                timeout=300,
+                timeout=600,
                 check=False,
             )
             assert collect.returncode == 0, collect.stderr
+            if cache_dir:  # one collection kept: the older keys' go
+                for older in cache_dir.parent.iterdir():
+                    if older.is_dir() and older.name != collecting.name:
+                        shutil.rmtree(older, ignore_errors=True)
+            collecting.rename(root)
     return root
+
+
+def _static_cache_dir() -> Path:
+    """Where a collection of this checkout's static files is kept between runs: named after its inputs."""
+    digest = hashlib.sha256()
+    inputs = [
+        REPOSITORY / "requirements.txt",
+        *sorted((REPOSITORY / "network" / "settings").glob("*.py")),
+        *sorted(path for path in (REPOSITORY / "assets").rglob("*") if path.is_file()),
+    ]
+    for path in inputs:
+        digest.update(str(path.relative_to(REPOSITORY)).encode() + b"\0" + path.read_bytes() + b"\0")
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache_home / "passerelle" / "production-static" / digest.hexdigest()[:24]
 
 
 @pytest.fixture
