@@ -153,6 +153,7 @@ def _render_list(
             "title": _("Referrals received") if direction == "received" else _("Referrals sent"),
             "organisations": organisations,
             "form": form,
+            "filter_fields": filter_fields(form),
             "search": search,
             "query": query,
             "page_obj": page_obj,
@@ -164,6 +165,30 @@ def _render_list(
             "can_send": may_send(request.user) if direction == "received" else bool(organisations),
         },
     )
+
+
+FILTERS_TEMPLATE = "referrals/_list_filters.html"
+
+
+def filter_fields(form: ReferralFilterForm) -> SafeString:
+    """The filter fields' HTML, rendered once per choices offered and values asked, then from the cache: the
+    services' select was a tenth of the page's CPU. The key holds all the fields show (the choices, the values
+    of these three fields only, so other parameters make no new entry; their errors follow from both), and only
+    service ids and names, status and urgency codes: nothing personal."""
+    return cached_fragments(
+        FILTERS_TEMPLATE,
+        [form],
+        shown=lambda form: (
+            # As text (lazy labels would be keyed by their object's address), in the key's language.
+            tuple(
+                (name, tuple((str(value), str(label)) for value, label in field.choices))
+                for name, field in form.fields.items()
+            ),
+            tuple(tuple(form.data.getlist(name)) for name in form.fields) if form.is_bound else None,
+        ),
+        context=lambda form: {"form": form},
+        seconds=ROW_SECONDS,
+    )[0]
 
 
 def _overdue(row: Any, now: Any) -> bool:
