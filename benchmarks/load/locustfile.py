@@ -49,18 +49,10 @@ class _Anonymous(HttpUser):
     wait_time = constant(0)
 
 
-class HomePage(_EachPageFirst, _Anonymous):
+class HomePage(_Anonymous):
     @task
     def home(self) -> None:
         self.client.get("/fr/", name="home page")
-
-    @task(1)
-    def directory(self) -> None:
-        self.client.get("/fr/organisations/", name="organisation directory")
-
-    @task(1)
-    def calendar(self) -> None:
-        self.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
 
 
 class LibraryPage(_Anonymous):
