@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from allauth.mfa.models import Authenticator
 
+from tests.file_durations import start_order
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(
@@ -307,8 +309,8 @@ def pytest_collection_modifyitems(items):
     """Transactional tests flush the database; reload what the migrations wrote (Wagtail's root and home pages,
     locales, site, service categories) after each of them, so the tests that follow start from the same state.
 
-    Then the longest files go first: `--dist loadfile` hands files to the workers in collection order, so a long
-    file collected last would leave one worker running it alone at the end (longest first keeps both busy)."""
+    Then the longest files go first (tests/file_durations.py): `--dist loadfile` hands files to the workers in
+    collection order, so a long file collected last would leave one worker running it alone at the end."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
@@ -316,37 +318,7 @@ def pytest_collection_modifyitems(items):
                 pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
             )
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the workers collect; the scheduler follows their order
-        items.sort(key=_start_rank)  # stable: the order within a file, and of the other files, stays as it was
-
-
-# The files that take longest (measured with `--durations`, 2 workers: the API fuzzing, gunicorn/Celery processes
-# with the load smoke test, the permission matrix, the crawl of the demo, the inherited URLs, the fault tests,
-# backups, the browser journeys, the demo seeds), longest first; the other files follow in their usual order.
-LONGEST_FIRST = (
-    "tests/security/test_api_fuzz.py",
-    "tests/processes/",
-    "tests/security/test_permission_matrix.py",
-    "tests/crawl/",
-    "tests/security/test_inherited_urls.py",
-    "tests/faults/",
-    "tests/backups/",
-    "tests/browser/",
-    "tests/test_html_validity.py",
-    "tests/directory/test_hsds_schemathesis.py",
-    "tests/test_make_run.py",
-    "tests/test_api_client.py",
-    "tests/observatory/test_demo.py",
-    "tests/observatory/test_views_small_region.py",
-    "tests/observatory/test_release_protects_small_groups.py",
-    "tests/observatory/test_build.py",
-    "tests/demo/",
-    "tests/resources/test_demo.py",
-)
-
-
-def _start_rank(item) -> int:
-    path = item.nodeid.split("::", 1)[0]
-    return next((rank for rank, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), len(LONGEST_FIRST))
+        items.sort(key=lambda item: start_order(item.nodeid))  # stable: the order within a file stays
 
 
 @pytest.hookimpl(hookwrapper=True)
