@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
@@ -76,21 +77,35 @@ def space_provision(*, organisation: Organisation) -> None:
         page = OrganisationSpacePage(title=organisation.name, slug=organisation.slug, locale=spaces.locale)
         spaces.add_child(instance=page)
         organisation.space_page = page
-    for spec in space_group_permissions():
+    specs = space_group_permissions()
+    permissions = _permissions(
+        {
+            *(pair for spec in specs for pair in (*spec.permissions, *spec.collection_permissions)),
+            *(("wagtailcore", codename) for spec in specs for codename in spec.page_permissions),
+        }
+    )
+    wanted_pages: set[tuple[int, int]] = set()
+    wanted_collections: set[tuple[int, int]] = set()
+    for spec in specs:
         group = getattr(organisation, spec.attribute)
         if group is None:
             group, _created = Group.objects.get_or_create(name=f"{organisation.slug} · {spec.suffix}")
             setattr(organisation, spec.attribute, group)
-        for app_label, codename in spec.permissions:
-            group.permissions.add(_permission(app_label, codename))
-        for codename in spec.page_permissions:
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=organisation.space_page, permission=_permission("wagtailcore", codename)
-            )
-        for app_label, codename in spec.collection_permissions:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=organisation.collection, permission=_permission(app_label, codename)
-            )
+        group.permissions.add(*(permissions[pair] for pair in spec.permissions))  # adds only the missing ones
+        wanted_pages |= {(group.pk, permissions["wagtailcore", codename].pk) for codename in spec.page_permissions}
+        wanted_collections |= {(group.pk, permissions[pair].pk) for pair in spec.collection_permissions}
+    # The page and collection permissions missing, added at once (a dozen rows: one query to read, one to write).
+    page_rows = GroupPagePermission.objects.filter(page=organisation.space_page)
+    GroupPagePermission.objects.bulk_create(
+        GroupPagePermission(group_id=group_id, permission_id=permission_id, page=organisation.space_page)
+        for group_id, permission_id in wanted_pages - set(page_rows.values_list("group_id", "permission_id"))
+    )
+    collection_rows = GroupCollectionPermission.objects.filter(collection=organisation.collection)
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(group_id=group_id, permission_id=permission_id, collection=organisation.collection)
+        for group_id, permission_id in wanted_collections
+        - set(collection_rows.values_list("group_id", "permission_id"))
+    )
     organisation.save(update_fields=["collection", "space_page", "editors_group", "contributors_group"])
     moderation_provision(organisation=organisation)  # moderation builds on the groups made above
 
@@ -115,8 +130,18 @@ def space_set_published(*, organisation: Organisation, published: bool, acting_u
             PublishPageRevisionAction(revision, user=acting_user).execute(skip_permission_checks=True)
 
 
-def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Permission]:
+    """The permissions named by (app_label, codename), in one query; a missing one is an error, as `get` made it."""
+    query = Q()
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(query).select_related("content_type")
+    }
+    if missing := pairs - found.keys():
+        raise Permission.DoesNotExist(f"No permission {sorted(missing)}")
+    return found
 
 
 def _spaces_index() -> SpacesIndexPage:

@@ -164,7 +164,9 @@ def membership_add(*, organisation: Organisation, user: User, role: str, acting_
             _("%(user)s is already a member of %(organisation)s.") % {"user": user, "organisation": organisation}
         )
     membership = Membership(user=user, organisation=organisation, role=role, created_by=acting_user)
-    membership.full_clean(validate_unique=False)
+    # The role and the fields' own rules; the three related rows were handed in as rows (the database's foreign
+    # keys still hold), so they are not read again one query each.
+    membership.full_clean(exclude=["user", "organisation", "created_by"], validate_unique=False)
     try:
         with transaction.atomic():
             membership.save()
