@@ -41,6 +41,47 @@ class BareView(HttpUser):
         self.client.get("/bench/bare/", name="bare Django view")
 
 
+# --- The pages, each one request named by what it is ---------------------------------------------------------
+
+
+def home(user: HttpUser) -> None:
+    user.client.get("/fr/", name="home page")
+
+
+def library(user: HttpUser) -> None:
+    user.client.get("/fr/library/", name="library page")
+
+
+def library_search(user: HttpUser) -> None:
+    user.client.get(f"/fr/library/?q={random.choice(SEARCH_TERMS)}", name="library search")
+
+
+def resource(user: HttpUser) -> None:
+    if PLAN.get("resources"):
+        user.client.get(random.choice(PLAN["resources"]), name="resource page")
+
+
+def directory(user: HttpUser) -> None:
+    user.client.get("/fr/organisations/", name="organisation directory")
+
+
+def calendar(user: HttpUser) -> None:
+    user.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
+
+
+def member_library(user: HttpUser) -> None:
+    user.client.get("/fr/library/", name="member library page")
+
+
+def inbox(user: HttpUser) -> None:
+    user.client.get("/fr/referrals/", name="referral inbox")
+
+
+def referral(user: HttpUser) -> None:
+    if referrals := getattr(user, "referrals", None):  # a member's, set at their start
+        user.client.get(f"/fr/referrals/{random.choice(referrals)}/", name="referral page")
+
+
 # --- One page kind per class, for the phases that measure each kind alone ------------------------------------
 
 
@@ -50,40 +91,27 @@ class _Anonymous(HttpUser):
 
 
 class HomePage(_Anonymous):
-    @task
-    def home(self) -> None:
-        self.client.get("/fr/", name="home page")
+    tasks = [home]
 
 
 class LibraryPage(_Anonymous):
-    @task
-    def library(self) -> None:
-        self.client.get("/fr/library/", name="library page")
+    tasks = [library]
 
 
 class LibrarySearch(_Anonymous):
-    @task
-    def search(self) -> None:
-        self.client.get(f"/fr/library/?q={random.choice(SEARCH_TERMS)}", name="library search")
+    tasks = [library_search]
 
 
 class ResourcePage(_Anonymous):
-    @task
-    def resource(self) -> None:
-        if PLAN.get("resources"):
-            self.client.get(random.choice(PLAN["resources"]), name="resource page")
+    tasks = [resource]
 
 
 class OrganisationDirectory(_Anonymous):
-    @task
-    def directory(self) -> None:
-        self.client.get("/fr/organisations/", name="organisation directory")
+    tasks = [directory]
 
 
 class AdvocacyCalendar(_Anonymous):
-    @task
-    def calendar(self) -> None:
-        self.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
+    tasks = [calendar]
 
 
 class _Member(HttpUser):
@@ -100,77 +128,32 @@ class _Member(HttpUser):
 
 
 class MemberLibraryPage(_Member):
-    @task
-    def library(self) -> None:
-        self.client.get("/fr/library/", name="member library page")
+    tasks = [member_library]
 
 
 class ReferralInbox(_Member):
-    @task
-    def inbox(self) -> None:
-        self.client.get("/fr/referrals/", name="referral inbox")
+    tasks = [inbox]
 
 
 class ReferralPage(_Member):
-    @task
-    def referral(self) -> None:
-        if self.referrals:
-            self.client.get(f"/fr/referrals/{random.choice(self.referrals)}/", name="referral page")
+    tasks = [referral]
 
 
-# --- The mix ----------------------------------------------------------------------------------------------------
+# --- The mix: the same pages, by weight -------------------------------------------------------------------------
 
 
-class AnonymousVisitor(_EachPageFirst, HttpUser):
+class AnonymousVisitor(_EachPageFirst, _Anonymous):
     """Someone browsing and searching the public library."""
 
-    wait_time = constant(0)
     weight = 5
-
-    @task(3)
-    def library(self) -> None:
-        self.client.get("/fr/library/", name="library page")
-
-    @task(3)
-    def search(self) -> None:
-        self.client.get(f"/fr/library/?q={random.choice(SEARCH_TERMS)}", name="library search")
-
-    @task(2)
-    def resource(self) -> None:
-        if PLAN.get("resources"):
-            self.client.get(random.choice(PLAN["resources"]), name="resource page")
-
-    @task(1)
-    def home(self) -> None:
-        self.client.get("/fr/", name="home page")
-
-    @task(1)
-    def directory(self) -> None:
-        self.client.get("/fr/organisations/", name="organisation directory")
-
-    @task(1)
-    def calendar(self) -> None:
-        self.client.get("/fr/advocacy/calendar/", name="advocacy calendar")
+    tasks = {library: 3, library_search: 3, resource: 2, home: 1, directory: 1, calendar: 1}
 
 
 class StaffMember(_EachPageFirst, _Member):
     """A staff member of a receiving organisation working through the inbox and referral pages."""
 
-    abstract = False
     weight = 3
-
-    @task(3)
-    def inbox(self) -> None:
-        self.client.get("/fr/referrals/", name="referral inbox")
-
-    @task(2)
-    def referral(self) -> None:
-        if self.referrals:
-            self.client.get(f"/fr/referrals/{random.choice(self.referrals)}/", name="referral page")
-
-    @task(1)
-    def library(self) -> None:
-        self.client.get("/fr/library/", name="member library page")
+    tasks = {inbox: 3, referral: 2, member_library: 1}
 
 
 class ApiClient(_EachPageFirst, HttpUser):
