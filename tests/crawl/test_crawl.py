@@ -41,24 +41,29 @@ pytestmark = [
 
 
 class _Links(HTMLParser):
-    """The `href` of every `<a>` of a page."""
+    """The `href` of every `<a>` of a page, and whether the page offers it as a file rather than a page to read."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.hrefs: list[str] = []
+        self.hrefs: list[tuple[str, bool]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
-            href = dict(attrs).get("href")
+            values = dict(attrs)
+            href = values.get("href")
             if href:
-                self.hrefs.append(href)
+                media_type = (values.get("type") or "text/html").split(";")[0].strip()
+                self.hrefs.append((href, "download" in values or media_type != "text/html"))
 
 
-def internal_links(page_url: str, html: str) -> Iterator[str]:
-    """The site's own links on a page (path and query), without anchors, files, the admin or sign-out."""
+def internal_links(page_url: str, html: str, *, pages_only: bool = False) -> Iterator[str]:
+    """The site's own links on a page (path and query), without anchors, files, the admin or sign-out; with
+    `pages_only`, also without the links offered as files (`download`, or a `type` such as application/pdf)."""
     parser = _Links()
     parser.feed(html)
-    for href in parser.hrefs:
+    for href, is_file in parser.hrefs:
+        if pages_only and is_file:
+            continue
         absolute, _fragment = urldefrag(urljoin(page_url, href.strip()))
         parts = urlsplit(absolute)
         if parts.scheme not in ("", "http", "https") or parts.hostname not in SITE_HOSTS and parts.netloc:

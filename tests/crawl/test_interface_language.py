@@ -214,7 +214,7 @@ def crawl_language(client, language: str, strings: list[FrenchString], *, member
                 if french.found_in(node):
                     findings.french.setdefault(french.text, set()).add(url)
         if depth < MAX_DEPTH:
-            for link in internal_links(url, html):
+            for link in internal_links(url, html, pages_only=True):  # a PDF or a CSV has no HTML to read
                 if link.startswith(prefix) and link not in seen and kinds.get(_kind(link), 0) < PER_KIND:
                     seen.add(link)
                     kinds[_kind(link)] = kinds.get(_kind(link), 0) + 1
@@ -252,3 +252,15 @@ def test_pages_in_each_language_show_no_french_interface_string(demo_network, la
     # Then the pages they read carry none of them
     assert findings.pages > 15, f"{language}: the crawl found almost nothing to read"
     assert not findings.french, findings.report(language, {s.text: s for s in strings})
+
+
+def test_the_language_crawl_reads_pages_not_the_files_they_offer():
+    # Given a page linking to another page, to a PDF report and to a CSV download
+    html = (
+        '<a href="/en/library/">Library</a><a href="/en/observatory/report/2025/" type="application/pdf">Report</a>'
+        '<a href="/en/observatory/figures.csv" download>CSV</a>'
+    )
+
+    # Then the language crawl follows the page only (the PDF has no HTML to read), and the link crawl all three
+    assert list(internal_links("/en/", html, pages_only=True)) == ["/en/library/"]
+    assert len(list(internal_links("/en/", html))) == 3
