@@ -1,6 +1,8 @@
 import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -241,6 +243,35 @@ def restore_migrated_state() -> None:
     content_types = [row for row in json.loads(serialized) if row["model"] == "contenttypes.contenttype"]
     connection.creation.deserialize_db_from_string(json.dumps(content_types))
     connection.creation.deserialize_db_from_string(serialized)
+
+
+@contextmanager
+def rolled_back_after_module(django_db_blocker) -> Iterator[None]:
+    """Within it, what a module-scoped fixture builds stays in one transaction, rolled back when the module ends.
+
+    For a module whose tests read one shared scene: it is built once instead of before each test. Each test still
+    runs in its own transaction (pytest-django's `db` makes a savepoint inside this one) rolled back after it, so
+    what a test writes is gone for the next. The Python objects are shared, though: the per-test fixture hands each
+    test fresh copies read from the database (`fresh`), so a test that changes one in memory changes nothing for the
+    others (the access policy caches a user's roles on the user object, Wagtail a page's specific instance).
+    """
+    from django.db import transaction
+    from wagtail.models import Site
+
+    with django_db_blocker.unblock():
+        if not Site.objects.exists():  # a transactional test before this module left the database flushed
+            restore_migrated_state()
+        transaction.set_autocommit(False)
+        try:
+            yield
+        finally:
+            transaction.rollback()
+            transaction.set_autocommit(True)
+
+
+def fresh(instance):
+    """The same row, read again: a new object, with nothing cached on it by an earlier test."""
+    return type(instance)._default_manager.get(pk=instance.pk)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,8 @@ reports, the admin API) and the detail URLs of B's pages by numeric id: the titl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 
 import pytest
 from django.urls import reverse
@@ -23,6 +24,7 @@ from network.orgs.models import Organisation, Role
 from tests import factories
 from tests.advocacy.factories import make_key_message
 from tests.advocacy.test_images import jpeg_with_gps
+from tests.conftest import fresh, rolled_back_after_module
 from tests.resources.factories import make_document, make_resource
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +49,21 @@ class Scene:
     public_b: Page
 
 
+@pytest.fixture(scope="module")
+def shared_scene(django_db_setup, django_db_blocker) -> Iterator[Scene]:
+    """Built once for the module (two organisations with their page trees, pages, a document, an image and a key
+    message took longer than each test's requests); each test's writes are rolled back after it."""
+    with rolled_back_after_module(django_db_blocker):
+        yield build_scene()
+
+
 @pytest.fixture
-def scene() -> Scene:
+def scene(db, shared_scene) -> Scene:
+    """The module's scene for one test, as fresh objects (a test that retitles a page in memory leaves no trace)."""
+    return Scene(**{item.name: fresh(getattr(shared_scene, item.name)) for item in fields(Scene)})
+
+
+def build_scene() -> Scene:
     org_a, org_b = factories.organisation(name="Alpha"), factories.organisation(name="Beta")
     editor_a = factories.member(org_a, Role.STAFF, username="editor-a")
     editor_b = factories.member(org_b, Role.STAFF, username="editor-b")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Model
 from rest_framework.authtoken.models import Token
 
@@ -179,19 +179,10 @@ def shared_scenario(django_db_setup, django_db_blocker) -> Iterator[Scenario]:
     three organisations with their page trees, groups and users for each of the matrix's fifteen tests cost more
     than the requests themselves.
     """
-    from tests.conftest import restore_migrated_state
+    from tests.conftest import rolled_back_after_module
 
-    with django_db_blocker.unblock():
-        from wagtail.models import Site
-
-        if not Site.objects.exists():  # a transactional test before this module left the database flushed
-            restore_migrated_state()
-        transaction.set_autocommit(False)
-        try:
-            yield build_scenario()
-        finally:
-            transaction.rollback()
-            transaction.set_autocommit(True)
+    with rolled_back_after_module(django_db_blocker):
+        yield build_scenario()
 
 
 @pytest.fixture
