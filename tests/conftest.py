@@ -216,6 +216,13 @@ def _migrated_state_for_transactional_tests(request):
     """
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
+        from django.db import connection
+
+        if connection.connection is not None and connection.autocommit is False:
+            pytest.fail(
+                "a module-scoped scene is open in a transaction (rolled_back_after_module): "
+                "move this transactional test to another module"
+            )
         request.getfixturevalue("_django_db_helper")
         from wagtail.models import Site
 

@@ -7,12 +7,10 @@ outbox); the receiver answers, the sender cancels or withdraws consent; two peop
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.utils import timezone
 
 from network.orgs import policy
@@ -29,6 +27,7 @@ from network.referrals.models import (
 )
 from network.referrals.services import TransitionNotAllowed
 from tests import factories
+from tests.conftest import fresh, rolled_back_after_module
 from tests.referrals.factories import make_referral, make_service, sender_and_receiver
 
 pytestmark = pytest.mark.django_db
@@ -104,10 +103,24 @@ def _snapshot(referral: Referral) -> tuple:
     )
 
 
+@pytest.fixture(scope="module")
+def shared_parties(django_db_setup, django_db_blocker) -> Iterator[tuple]:
+    """The two partner organisations and their members, built once for the table of cases below (each case makes
+    its own referral, rolled back after it)."""
+    with rolled_back_after_module(django_db_blocker):
+        yield sender_and_receiver()
+
+
+@pytest.fixture
+def parties(db, shared_parties) -> tuple:
+    """(sender, receiver, sender org, receiver org), read afresh for one case."""
+    return tuple(fresh(instance) for instance in shared_parties)
+
+
 @pytest.mark.parametrize(("state", "action"), CASES, ids=[f"{s}-{a}" for s, a in CASES])
-def test_each_action_moves_the_referral_from_allowed_states_and_changes_nothing_from_the_others(state, action):
+def test_each_action_moves_the_referral_from_allowed_states_and_changes_nothing_from_the_others(state, action, parties):
     # Given a referral in `state`
-    sender, receiver, _sender_org, _receiver_org = sender_and_receiver()
+    sender, receiver, _sender_org, _receiver_org = parties
     referral = make_referral(sender, receiver, status=state)
     call, allowed_from, leads_to, event_kind = ACTIONS[action]
     before = _snapshot(referral)
@@ -272,74 +285,3 @@ def test_the_timeline_records_each_step_in_order():
         (EventKind.APPOINTMENT_SET, receiver.pk, receiver_org.pk),
         (EventKind.COMPLETED, receiver.pk, receiver_org.pk),
     ]
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_receivers_accepting_at_once_one_wins():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (CI runs this against it)")
-    # Given a sent referral and two staff members of the receiving organisation
-    sender, first, _sender_org, receiver_org = sender_and_receiver()
-    second = factories.member(receiver_org, Role.STAFF)
-    referral = make_referral(sender, first)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def answer(user, call):
-        try:
-            barrier.wait(timeout=10)
-            call(referral=Referral.objects.get(pk=referral.pk), acting_user=user)
-            outcomes.append("won")
-        except TransitionNotAllowed:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    # When both accept at the same moment (one accepts, the other declines: same starting state)
-    threads = [
-        threading.Thread(target=answer, args=(first, services.referral_accept)),
-        threading.Thread(
-            target=answer,
-            args=(second, lambda **kw: services.referral_decline(reason=DeclineReason.NO_CAPACITY, **kw)),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    # Then exactly one wins, and the timeline has one answer
-    assert sorted(outcomes) == ["refused", "won"]
-    referral.refresh_from_db()
-    assert referral.status in {S.ACCEPTED, S.DECLINED}
-    assert referral.events.filter(kind__in=[EventKind.ACCEPTED, EventKind.DECLINED]).count() == 1
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_receivers_both_accepting_at_once_one_wins():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (CI runs this against it)")
-    sender, first, _sender_org, receiver_org = sender_and_receiver()
-    second = factories.member(receiver_org, Role.STAFF)
-    referral = make_referral(sender, first)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def accept(user):
-        try:
-            barrier.wait(timeout=10)
-            services.referral_accept(referral=Referral.objects.get(pk=referral.pk), acting_user=user)
-            outcomes.append("won")
-        except TransitionNotAllowed:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(user,)) for user in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes) == ["refused", "won"]
-    assert referral.events.filter(kind=EventKind.ACCEPTED).count() == 1
