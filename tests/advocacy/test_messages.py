@@ -7,6 +7,7 @@ by email, a reference and a link, never the statement).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -14,11 +15,12 @@ from django.contrib.auth.models import AnonymousUser
 from network.advocacy import services
 from network.advocacy.models import KeyMessage, MessageStatus
 from network.notifications.models import Notification
-from network.orgs.models import Role
+from network.orgs.models import Organisation, Role
 from network.orgs.policy import AccessDenied
 from network.themes.models import Theme
 from tests import factories
 from tests.advocacy.factories import advocacy_urls, endorse, make_key_message
+from tests.conftest import fresh, rolled_back_after_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(advocacy_urls.__name__)]
 
@@ -26,14 +28,25 @@ ROLES = ["network_admin", Role.COORDINATOR, Role.STAFF, Role.PEER, Role.VOLUNTEE
 CONTRIBUTORS = {Role.COORDINATOR, Role.STAFF, Role.PEER}
 
 
-@pytest.fixture
-def drafting_org():
-    return factories.organisation(name="Collectif Étoile", slug="collectif-etoile-test")
+@pytest.fixture(scope="module")
+def shared_organisations(django_db_setup, django_db_blocker) -> Iterator[tuple[Organisation, Organisation]]:
+    """The drafting organisation and another one, built once for the module's ~120 cases (each case's members and
+    messages are rolled back after it)."""
+    with rolled_back_after_module(django_db_blocker):
+        yield (
+            factories.organisation(name="Collectif Étoile", slug="collectif-etoile-test"),
+            factories.organisation(name="Lotus Outreach", slug="lotus-outreach-test"),
+        )
 
 
 @pytest.fixture
-def other_org():
-    return factories.organisation(name="Lotus Outreach", slug="lotus-outreach-test")
+def drafting_org(db, shared_organisations) -> Organisation:
+    return fresh(shared_organisations[0])
+
+
+@pytest.fixture
+def other_org(db, shared_organisations) -> Organisation:
+    return fresh(shared_organisations[1])
 
 
 def actor(role: str, org):
