@@ -276,9 +276,30 @@ def rolled_back_after_module(django_db_blocker) -> Iterator[None]:
             transaction.set_autocommit(True)
 
 
-def fresh(instance):
-    """The same row, read again: a new object, with nothing cached on it by an earlier test."""
-    return type(instance)._default_manager.get(pk=instance.pk)
+def fresh(value):
+    """The same rows, read again: new objects, with nothing cached on them by an earlier test.
+
+    A model instance is read again by its primary key; a dataclass, a SimpleNamespace, a dict, a list or a tuple is
+    copied with its members made fresh; anything else (an AnonymousUser, a string) is kept as it is.
+    """
+    import dataclasses
+    from types import SimpleNamespace
+
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return type(value)._default_manager.get(pk=value.pk)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{item.name: fresh(getattr(value, item.name)) for item in dataclasses.fields(value) if item.init}
+        )
+    if isinstance(value, SimpleNamespace):
+        return SimpleNamespace(**{name: fresh(member) for name, member in vars(value).items()})
+    if isinstance(value, dict):
+        return {key: fresh(member) for key, member in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(fresh(member) for member in value)
+    return value
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ only within the consent, only after accepting, and never after withdrawal.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +22,7 @@ from network.orgs.models import Role
 from network.referrals import services
 from network.referrals.models import AccessLogEntry, Referral, ReferralStatus
 from tests import factories
+from tests.conftest import fresh, rolled_back_after_module
 
 pytestmark = pytest.mark.django_db
 
@@ -138,9 +140,16 @@ def detail_url(referral: Referral, suffix: str = "") -> str:
     return f"{REFERRALS}{referral.pk}/{suffix}"
 
 
+@pytest.fixture(scope="module")
+def shared_net(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    """Built once for the module (three organisations and nine people); each test's writes are rolled back."""
+    with rolled_back_after_module(django_db_blocker):
+        yield build_network()
+
+
 @pytest.fixture
-def net() -> SimpleNamespace:
-    return build_network()
+def net(db, shared_net) -> SimpleNamespace:
+    return fresh(shared_net)
 
 
 # ---------------------------------------------------------------------------------------------------------------

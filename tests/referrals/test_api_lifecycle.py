@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from network.referrals import services
 from network.referrals.api import DENIED_REASONS
 from network.referrals.models import Referral, ReferralEvent
+from tests.conftest import fresh, rolled_back_after_module
 from tests.referrals.test_api import CANARIES, build_network, detail_url, sent_referral
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +21,16 @@ pytestmark = pytest.mark.django_db
 IN_A_WEEK = (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
 
 
+@pytest.fixture(scope="module")
+def shared_net(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    """Built once for the module (three organisations and nine people); each test's writes are rolled back."""
+    with rolled_back_after_module(django_db_blocker):
+        yield build_network()
+
+
 @pytest.fixture
-def net() -> SimpleNamespace:
-    return build_network()
+def net(db, shared_net) -> SimpleNamespace:
+    return fresh(shared_net)
 
 
 def in_state(net: SimpleNamespace, status: str) -> Referral:

@@ -7,6 +7,7 @@ finds nothing (the views turn that into 404).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -19,6 +20,7 @@ from network.referrals import services
 from network.referrals.models import AccessLogEntry, PersonalField, Referral, ReferralStatus
 from network.referrals.rules import ReferralAction
 from tests import factories
+from tests.conftest import fresh, rolled_back_after_module
 from tests.referrals.factories import make_referral, make_service, send
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +79,20 @@ PEOPLE = [f"{side}:{role}" for side in ("sender", "receiver", "unrelated") for r
 ]
 
 
+@pytest.fixture(scope="module")
+def shared_network(django_db_setup, django_db_blocker) -> Iterator[Network]:
+    """Built once for the module's cases (each test's writes are rolled back after it)."""
+    with rolled_back_after_module(django_db_blocker):
+        yield build_network()
+
+
 @pytest.fixture
-def network() -> Network:
+def network(db, shared_network) -> Network:
+    """The module's network for one test, as fresh objects (the policy caches roles on the user objects)."""
+    return fresh(shared_network)
+
+
+def build_network() -> Network:
     """Three organisations: A sends to B (accepted, consent: name and needs); C is a partner of B, unrelated to A."""
     sender_org, receiver_org, unrelated_org = (factories.organisation(name=n) for n in ("Alpha", "Beta", "Gamma"))
     users: dict[str, object] = {}

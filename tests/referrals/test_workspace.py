@@ -23,10 +23,11 @@ from .test_workspace_fixtures import (
     make_service,
     network,
     send,
+    shared_network,
 )
 
 pytestmark = pytest.mark.django_db
-__all__ = ["in_english", "network"]  # fixtures, imported for pytest
+__all__ = ["in_english", "network", "shared_network"]  # fixtures, imported for pytest
 
 
 def detail_url(referral: Referral) -> str:

@@ -13,10 +13,10 @@ from network.referrals import services
 from network.referrals.forms import CONSENT_DAYS
 from network.referrals.models import Referral
 
-from .test_workspace_fixtures import CONTACT_DETAIL, NEEDS, form_data, in_english, network
+from .test_workspace_fixtures import CONTACT_DETAIL, NEEDS, form_data, in_english, network, shared_network
 
 pytestmark = pytest.mark.django_db
-__all__ = ["in_english", "network"]
+__all__ = ["in_english", "network", "shared_network"]
 
 
 def test_each_consent_box_sits_beside_the_field_it_covers_and_the_script_is_a_static_file(network, signed_in):

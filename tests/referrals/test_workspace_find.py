@@ -19,10 +19,10 @@ from network.referrals import selectors, services
 from network.referrals.models import AccessLogEntry, Consent, Referral
 from tests import factories
 
-from .test_workspace_fixtures import in_english, network, send
+from .test_workspace_fixtures import in_english, network, send, shared_network
 
 pytestmark = pytest.mark.django_db
-__all__ = ["in_english", "network"]
+__all__ = ["in_english", "network", "shared_network"]
 
 
 def person(name: str) -> dict[str, str]:

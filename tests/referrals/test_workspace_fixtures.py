@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from network.orgs.models import Organisation, Role
 from network.referrals import services
 from network.referrals.models import Referral
 from tests import factories
+from tests.conftest import fresh, rolled_back_after_module
 
 PERSON_NAME = "Zoya-Canary"
 CONTACT_DETAIL = "+33 6 99 88 77 66"
@@ -54,8 +56,21 @@ def in_english():
         yield
 
 
+@pytest.fixture(scope="module")
+def shared_network(django_db_setup, django_db_blocker) -> Iterator[Network]:
+    """Built once per test module (three organisations with their page trees, services and eight people), in English
+    as each test runs; what a test writes is rolled back after it."""
+    with rolled_back_after_module(django_db_blocker), translation.override("en"):
+        yield build_network()
+
+
 @pytest.fixture
-def network(db) -> Network:
+def network(db, shared_network) -> Network:
+    """The module's network for one test, as fresh objects."""
+    return fresh(shared_network)
+
+
+def build_network() -> Network:
     sender = factories.organisation(name="Street Outreach", city="Marseille")
     receiver = factories.organisation(name="Legal Clinic", city="Lyon")
     unrelated = factories.organisation(name="Far Away", city="Lille")

@@ -10,10 +10,10 @@ from django.urls import reverse
 from network.referrals import services
 from network.referrals.models import ReferralStatus
 
-from .test_workspace_fixtures import CONTACT_DETAIL, NEEDS, PERSON_NAME, in_english, network, send
+from .test_workspace_fixtures import CONTACT_DETAIL, NEEDS, PERSON_NAME, in_english, network, send, shared_network
 
 pytestmark = pytest.mark.django_db
-__all__ = ["in_english", "network"]
+__all__ = ["in_english", "network", "shared_network"]
 
 
 def test_inbox_lists_received_referrals_with_the_name_only_of_the_personal_fields(network, signed_in, client):

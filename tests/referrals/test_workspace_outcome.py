@@ -12,10 +12,10 @@ from django.utils import timezone
 from network.referrals import services
 from network.referrals.models import Referral, ReferralStatus
 
-from .test_workspace_fixtures import CONTACT_DETAIL, in_english, network, send
+from .test_workspace_fixtures import CONTACT_DETAIL, in_english, network, send, shared_network
 
 pytestmark = pytest.mark.django_db
-__all__ = ["in_english", "network"]
+__all__ = ["in_english", "network", "shared_network"]
 
 
 def action_url(referral: Referral, action: str) -> str:
