@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -20,6 +21,7 @@ from network.advocacy.models import (
 from network.orgs.models import Role
 from tests import factories
 from tests.advocacy.factories import advocacy_urls, endorse, make_key_message
+from tests.conftest import fresh, rolled_back_after_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(advocacy_urls.__name__)]
 
@@ -27,8 +29,19 @@ MESSAGES = "/api/v1/advocacy/messages/"
 OPPORTUNITIES = "/api/v1/advocacy/opportunities/"
 
 
+@pytest.fixture(scope="module")
+def shared_network(django_db_setup, django_db_blocker) -> Iterator[dict]:
+    """Built once for the module; each test's writes are rolled back after it."""
+    with rolled_back_after_module(django_db_blocker):
+        yield build_network()
+
+
 @pytest.fixture
-def network():
+def network(db, shared_network) -> dict:
+    return fresh(shared_network)
+
+
+def build_network() -> dict:
     """Three organisations; one message in each status drafted by the first; the adopted one signed by two."""
     drafting = factories.organisation(name="Lotus Outreach", slug="lotus-outreach-api")
     signing = factories.organisation(name="Collectif Étoile", slug="collectif-etoile-api")

@@ -3,34 +3,49 @@ keeps the history; the message's pages show the signing organisations and their 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from network.advocacy import services
 from network.advocacy.models import Endorsement, MessageStatus
-from network.orgs.models import Role
+from network.orgs.models import Organisation, Role
 from network.orgs.policy import AccessDenied
 from tests import factories
 from tests.advocacy.factories import advocacy_urls, endorse, make_key_message
+from tests.conftest import fresh, rolled_back_after_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(advocacy_urls.__name__)]
 
 ROLES = ["network_admin", Role.COORDINATOR, Role.STAFF, Role.PEER, Role.VOLUNTEER, "anonymous"]
 
 
-@pytest.fixture
-def drafting_org():
-    return factories.organisation(name="Droits Devant", slug="droits-devant-test")
+@pytest.fixture(scope="module")
+def shared_organisations(django_db_setup, django_db_blocker) -> Iterator[tuple[Organisation, ...]]:
+    """The drafting, signing and unrelated organisations, built once for the module (each case's members, messages
+    and endorsements are rolled back after it)."""
+    with rolled_back_after_module(django_db_blocker):
+        yield (
+            factories.organisation(name="Droits Devant", slug="droits-devant-test"),
+            factories.organisation(name="Pairs en Route", slug="pairs-en-route-test"),
+            factories.organisation(name="Centre de santé", slug="centre-sante-test"),
+        )
 
 
 @pytest.fixture
-def signing_org():
-    return factories.organisation(name="Pairs en Route", slug="pairs-en-route-test")
+def drafting_org(db, shared_organisations) -> Organisation:
+    return fresh(shared_organisations[0])
 
 
 @pytest.fixture
-def unrelated_org():
-    return factories.organisation(name="Centre de santé", slug="centre-sante-test")
+def signing_org(db, shared_organisations) -> Organisation:
+    return fresh(shared_organisations[1])
+
+
+@pytest.fixture
+def unrelated_org(db, shared_organisations) -> Organisation:
+    return fresh(shared_organisations[2])
 
 
 def actor(role: str, org):
