@@ -261,6 +261,11 @@ def rolled_back_after_module(django_db_blocker) -> Iterator[None]:
     what a test writes is gone for the next. The Python objects are shared, though: the per-test fixture hands each
     test fresh copies read from the database (`fresh`), so a test that changes one in memory changes nothing for the
     others (the access policy caches a user's roles on the user object, Wagtail a page's specific instance).
+
+    Once built, the scene is there for every later test of the module, including those that do not ask for it: use it
+    where they all can live with it (tests/resources/test_api.py cannot: some tests make organisations of the same
+    names and count what is listed). A transactional test cannot run inside it and fails saying so: keep those in
+    another module.
     """
     from django.db import transaction
     from wagtail.models import Site
