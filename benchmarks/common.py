@@ -21,6 +21,19 @@ def ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')  # a name from our own argument, not user input
 
 
+def recreate_database(url: str) -> None:
+    """Drop the benchmark's own database and create it empty: a run that seeds starts from nothing (the rows an
+    earlier run wrote were encrypted with that run's key, which this one does not have)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # our own argument, not user input
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup_client_environment() -> None:
     """What the test client needs (its host allowed), without the test runner's template instrumentation.
 
