@@ -1,4 +1,5 @@
-"""Token sign-in for the API that keeps the account rules: disabled accounts and missing two-factor are refused."""
+"""Token sign-in for the API that keeps the account rules: disabled accounts, missing two-factor and roles that do not
+use the API are refused."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+
+from network.accounts.rules import AccountAction
+from network.orgs import policy
 
 
 class ActiveUserTokenAuthentication(TokenAuthentication):
@@ -31,5 +35,14 @@ class ActiveUserTokenAuthentication(TokenAuthentication):
             # Valid credentials, not yet allowed: 403, not 401.
             raise exceptions.PermissionDenied(
                 _("Two-factor authentication must be set up for this account before using the API.")
+            )
+        if not policy.can(token.user, AccountAction.USE_API):
+            # A token made while the account's role used the API (a staff member since made a peer worker, an
+            # organisation since deactivated): the roles decide at each call, as they do for the token page.
+            raise exceptions.PermissionDenied(
+                _(
+                    "This account's roles no longer work through the API (coordinators, staff and network "
+                    "administrators do), so its token does not sign in."
+                )
             )
         return token.user, token

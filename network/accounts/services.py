@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from network.orgs import policy
+
 from .models import User
+from .rules import AccountAction
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +123,19 @@ def api_token_revoke(*, user: User) -> bool:
     """Revoke `user`'s API token; True if there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+def api_tokens_revoke_unused(*, users: list[User]) -> int:
+    """Revoke the tokens of those of `users` whose roles no longer use the API (after a role change, a removal or an
+    organisation's deactivation), so that a later promotion does not bring an old token back. How many went."""
+    holders = User.objects.filter(pk__in=[user.pk for user in users], auth_token__isnull=False)
+    unused = []
+    for holder in holders:
+        policy.forget(holder)
+        if not policy.can(holder, AccountAction.USE_API):
+            unused.append(holder.pk)
+    deleted, _ = Token.objects.filter(user_id__in=unused).delete()
+    return deleted
 
 
 @transaction.atomic

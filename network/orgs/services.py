@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cms.images import strip_image_metadata
+from network.accounts import services as accounts_services
 from network.accounts.models import User
 from network.orgs.rules import MembershipChange, OrganisationAction
 from network.outbox.services import outbox_enqueue
@@ -114,6 +115,10 @@ def organisation_set_active(*, organisation: Organisation, active: bool, acting_
         sender=Organisation, organisation=organisation, active=active, acting_user=acting_user
     )
     _log(acting_user, "orgs.organisation.activate" if active else "orgs.organisation.deactivate", organisation)
+    if not active:  # members whose only API role was here lose their tokens
+        accounts_services.api_tokens_revoke_unused(
+            users=list(User.objects.filter(memberships__organisation=organisation))
+        )
     everything_changed()
     return organisation
 
@@ -307,6 +312,7 @@ def membership_change_role(*, membership: Membership, role: str, acting_user: Us
     membership.role = role
     membership.save(update_fields=["role"])
     membership_sync_permissions(membership=membership, user=membership.user, organisation=membership.organisation)
+    accounts_services.api_tokens_revoke_unused(users=[membership.user])
     _log(acting_user, "orgs.membership.change_role", membership)
     return membership
 
@@ -321,6 +327,7 @@ def membership_remove(*, membership: Membership, acting_user: User) -> None:
     _log(acting_user, "orgs.membership.remove", membership)
     membership.delete()
     membership_sync_permissions(membership=None, user=user, organisation=organisation)
+    accounts_services.api_tokens_revoke_unused(users=[user])
 
 
 def _require_membership_change(

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from network.orgs.models import Role
+from network.accounts import services
+from network.orgs import services as org_services
+from network.orgs.models import Membership, Role
 from tests import factories
 from tests.factories import UserFactory
 
@@ -125,3 +127,59 @@ def test_network_admins_coordinators_and_staff_have_the_token_page(signed_in):
         client = signed_in(user)
         assert client.get(reverse("accounts:api_token")).status_code == 200, user
         client.logout()
+
+
+def test_a_token_held_by_a_role_that_does_not_use_the_api_is_refused_with_a_reason(client, enrol_totp):
+    # Given a peer worker holding a token (made before the roles decided who holds one), with two-factor set up
+    peer = factories.member(factories.organisation(), Role.PEER)
+    enrol_totp(peer)
+    key = Token.objects.create(user=peer).key
+
+    # When a program calls the API with it
+    response = client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {key}")
+
+    # Then it is refused (valid credentials, not allowed: 403) and told why, without naming the account
+    assert response.status_code == 403
+    assert "API" in response.json()["detail"] and peer.username not in response.content.decode()
+
+
+def test_a_staff_member_made_a_peer_loses_their_token_and_a_new_promotion_does_not_bring_it_back(client, enrol_totp):
+    # Given a staff member whose token signs the API in
+    organisation = factories.organisation()
+    staff = factories.member(organisation, Role.STAFF)
+    enrol_totp(staff)
+    key = services.api_token_create(user=staff)
+    assert client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    coordinator = factories.coordinator_of(organisation)
+    membership = Membership.objects.get(user=staff, organisation=organisation)
+
+    # When their coordinator makes them a peer worker, then staff again
+    org_services.membership_change_role(membership=membership, role=Role.PEER, acting_user=coordinator)
+    revoked = client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {key}")
+    org_services.membership_change_role(membership=membership, role=Role.STAFF, acting_user=coordinator)
+
+    # Then the token went with the role, and stays gone
+    assert revoked.status_code == 401
+    assert not Token.objects.filter(user=staff).exists()
+    assert client.get(WHOAMI, HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_removing_a_member_or_deactivating_their_organisation_revokes_only_the_tokens_no_role_uses(enrol_totp):
+    # Given staff of one organisation, one of them also staff elsewhere, and a member removed from a second one
+    first, second, other = factories.organisation(), factories.organisation(), factories.organisation()
+    only_here = factories.member(first, Role.STAFF)
+    also_elsewhere = factories.member(first, Role.STAFF)
+    factories.member(other, Role.STAFF, user=also_elsewhere)
+    removed = factories.member(second, Role.STAFF)
+    for user in (only_here, also_elsewhere, removed):
+        services.api_token_create(user=user)
+
+    # When the member leaves the second organisation, and a network administrator deactivates the first
+    org_services.membership_remove(
+        membership=Membership.objects.get(user=removed, organisation=second),
+        acting_user=factories.coordinator_of(second),
+    )
+    org_services.organisation_set_active(organisation=first, active=False, acting_user=factories.network_admin())
+
+    # Then the tokens of those left without an API role are gone, the other one stays
+    assert set(Token.objects.values_list("user__username", flat=True)) == {also_elsewhere.username}

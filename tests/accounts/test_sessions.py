@@ -90,7 +90,7 @@ def test_sign_in_through_allauth_is_tracked_as_a_user_session(client, password_l
 def test_network_admin_disabling_a_user_signs_them_out_everywhere_and_kills_their_token(
     client, django_user_model, password_login, enrol_totp
 ):
-    # given a volunteer signed in twice: in a browser through allauth, and in a session opened by Django's
+    # given a staff member signed in twice: in a browser through allauth, and in a session opened by Django's
     # login() that allauth has not seen yet; and an API token
     from django.test import Client
 
@@ -99,6 +99,8 @@ def test_network_admin_disabling_a_user_signs_them_out_everywhere_and_kills_thei
     browser = client
     untracked = Client()
     untracked.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    factories.member(factories.organisation(), Role.STAFF, user=user)  # a role that holds an API token
+    enrol_totp(user)
     token = Token.objects.create(user=user).key
     assert _is_signed_in(browser) and _is_signed_in(untracked)
     assert Client().get(WHOAMI, HTTP_AUTHORIZATION=f"Token {token}").json() == {"username": user.username}

@@ -270,10 +270,12 @@ def test_anonymous_api_callers_get_429_with_retry_after_past_their_rate(small_ap
 
 
 @pytest.mark.django_db
-def test_members_api_calls_get_429_with_retry_after_past_their_rate_and_others_are_not_affected(small_api_rates):
+def test_members_api_calls_get_429_with_retry_after_past_their_rate_and_others_are_not_affected(
+    small_api_rates, enrol_totp
+):
     # Given two members with API tokens
     organisation = factories.organisation()
-    busy, other = factories.member(organisation, Role.PEER), factories.member(organisation, Role.PEER)
+    busy, other = (enrol_totp(factories.member(organisation, Role.STAFF)) for _ in range(2))
     busy_client = Client(HTTP_AUTHORIZATION=f"Token {token_for(busy)}", REMOTE_ADDR="203.0.113.6")
     other_client = Client(HTTP_AUTHORIZATION=f"Token {token_for(other)}", REMOTE_ADDR="203.0.113.6")
 
