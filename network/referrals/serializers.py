@@ -145,10 +145,24 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
 
     person = serializers.SerializerMethodField()
     consent = ReferralConsentSerializer(read_only=True)
+    appointment_place = serializers.SerializerMethodField()
 
     class Meta(ReferralSummarySerializer.Meta):
-        fields = [*ReferralSummarySerializer.Meta.fields, "person", "consent"]
+        fields = [*ReferralSummarySerializer.Meta.fields, "appointment_place", "person", "consent"]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="Where exactly the receiver said the appointment is; null when none was given, and for the "
+            "sending side when the service's address is confidential (the receiving service gives it to the person).",
+        )
+    )
+    def get_appointment_place(self, referral: Referral) -> str | None:
+        user = self.context["request"].user
+        if referral.service.address_is_confidential and not policy.can(user, ReferralAction.ANSWER_REFERRAL, referral):
+            return None
+        return referral.appointment_place or None
 
     @extend_schema_field(ReferralPersonSerializer)
     def get_person(self, referral: Referral) -> dict[str, Any]:
@@ -302,7 +316,23 @@ class ReferralRedirectSerializer(ReferralNoteSerializer):
 
 
 class ReferralAppointmentSerializer(serializers.Serializer):
+    """The appointment as the site's form takes it (`AppointmentForm`): the place and the note go on the person's
+    slip."""
+
     appointment_at = serializers.DateTimeField(help_text="ISO 8601 date and time, e.g. 2030-05-04T10:30:00+02:00.")
+    place = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Where exactly inside the service (a floor, a room, a desk): printed on the person's slip.",
+    )
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="A note for the person (what to bring, who to ask for), printed on the slip; kept encrypted and "
+        "erased with the person's data.",
+    )
 
 
 class ReferralCompleteSerializer(ReferralNoteSerializer):

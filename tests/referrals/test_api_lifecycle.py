@@ -296,3 +296,38 @@ def test_two_receivers_accepting_one_wins_and_the_other_gets_409(net, signed_in)
     assert late.status_code == 409
     assert snapshot(referral) == before
     assert ReferralEvent.objects.filter(referral=referral, kind="accepted").count() == 1
+
+
+def test_the_appointment_takes_the_place_and_the_note_for_the_slip_and_the_place_follows_the_address_rule(
+    net, signed_in
+):
+    # Given an accepted referral to a service whose address is confidential (a drop-in centre)
+    referral = in_state(net, "accepted")
+    net.service.address_is_confidential = True
+    net.service.save(update_fields=["address_is_confidential"])
+
+    # When the receiver sets the appointment with where exactly and a note for the person
+    body = {"appointment_at": IN_A_WEEK.isoformat(), "place": "2nd floor, room 4", "note": "Bring any letter."}
+    answer = signed_in(net.receiver_staff).post(
+        detail_url(referral, "set-appointment/"), body, content_type="application/json"
+    )
+
+    # Then both are kept for the slip, the receiver reads the place back, and the sender is not given it
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["appointment_place"] == "2nd floor, room 4"
+    referral.refresh_from_db()
+    assert (referral.appointment_place, referral.appointment_note) == ("2nd floor, room 4", "Bring any letter.")
+    assert signed_in(net.sender_staff).get(detail_url(referral)).json()["appointment_place"] is None
+
+
+def test_an_appointment_place_or_note_too_long_answers_400_and_changes_nothing(net, signed_in):
+    referral = in_state(net, "accepted")
+    before = snapshot(referral)
+    client = signed_in(net.receiver_staff)
+
+    for field, value in (("place", "x" * 201), ("note", "y" * 501)):
+        body = {"appointment_at": IN_A_WEEK.isoformat(), field: value}
+        answer = client.post(detail_url(referral, "set-appointment/"), body, content_type="application/json")
+
+        assert answer.status_code == 400 and field in answer.json()
+        assert snapshot(referral) == before
