@@ -28,18 +28,6 @@ def password_login(client):
 def totp_code():
     """The current code of a user's TOTP authenticator, computed like an authenticator app does."""
 
-    def code_for(user) -> str:
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import (
-            format_hotp_value,
-            hotp_value,
-            yield_hotp_counters_from_time,
-        )
-        from allauth.mfa.utils import decrypt
-
-        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-        secret = decrypt(authenticator.data["secret"])
-        counters = list(yield_hotp_counters_from_time())
-        return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    from tests.totp import code_for
 
     return code_for

@@ -1,11 +1,10 @@
 """Changing or resetting the password, or changing the second factor, ends the other sessions and the API tokens."""
 
 import re
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -13,6 +12,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
+from tests.totp import code_now
 
 from .conftest import PASSWORD
 
@@ -100,7 +100,7 @@ def test_adding_an_authenticator_ends_the_other_sessions_and_the_api_tokens_but_
     if page.redirect_chain and reverse("account_reauthenticate") in page.redirect_chain[-1][0]:
         client.post(page.redirect_chain[-1][0], {"password": PASSWORD})
         client.get(reverse("mfa_activate_totp"))
-    code = format_hotp_value(hotp_value(client.session[SECRET_SESSION_KEY], int(time.time()) // 30))
+    code = code_now(client.session[SECRET_SESSION_KEY])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("mfa_activate_totp"), {"code": code})
 

@@ -1,16 +1,15 @@
 """TOTP two-factor: the two-step sign-in, and who must enrol before using the platform."""
 
-import time
-
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import translation
 
 from network.orgs.models import Role
 from tests import factories
+from tests.totp import code_now
 
 from .conftest import PASSWORD
 
@@ -103,7 +102,7 @@ def test_coordinator_signing_in_is_sent_to_enrolment_and_through_once_enrolled(c
 
     # when they enter the code of the secret the page showed them (as their authenticator app would)
     secret = client.session[SECRET_SESSION_KEY]
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    code = code_now(secret)
     activated = client.post(reverse("mfa_activate_totp"), {"code": code})
 
     # then they are enrolled and reach the members' pages

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+
+from tests.totp import code_for
 
 CHROMIUM = Path(os.environ.get("PASSERELLE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -215,14 +216,8 @@ PASSWORD = "correct-horse-battery"  # noqa: S105  (tests.factories.UserFactory's
 
 
 def totp_code(user: Any) -> str:
-    """The code the user's authenticator app shows now (allauth's own TOTP implementation)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-    from allauth.mfa.utils import decrypt
-
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = decrypt(authenticator.data["secret"])
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    """The code the user's authenticator app shows now, not about to expire (tests/totp.py)."""
+    return code_for(user)
 
 
 def enrol_authenticator(user: Any) -> Any:

@@ -5,16 +5,16 @@ cache is invalidated across processes), and a session made on one is valid on th
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import requests
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from network.orgs.models import Role
 from tests import factories
 from tests.resources import factories as library
+from tests.totp import code_now
 
 from .conftest import services_missing_reason
 from .stack import compose_command, free_port, start_process, wait_until
@@ -57,10 +57,6 @@ def csrf_token(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def sign_in(browser: Browser, base: str, *, login: str, secret: str) -> None:
     """allauth's two steps (password, then the TOTP code) through the web process at `base`."""
     page = browser.get(f"{base}/fr/accounts/login/")
@@ -72,7 +68,7 @@ def sign_in(browser: Browser, base: str, *, login: str, secret: str) -> None:
     code_url = base + step.headers["Location"]
     code_page = browser.get(code_url)
     token = csrf_token(code_page.text)
-    done = browser.post(code_url, data={"code": current_code(secret), "csrfmiddlewaretoken": token})
+    done = browser.post(code_url, data={"code": code_now(secret), "csrfmiddlewaretoken": token})
     assert done.status_code == 302, done.status_code
 
 
