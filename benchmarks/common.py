@@ -8,30 +8,21 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist (connecting to the server's `postgres` database)."""
+def ensure_database(url: str, *, fresh: bool = False) -> None:
+    """Create the benchmark database when it does not exist (connecting to the server's `postgres` database); with
+    `fresh`, drop it first, so a run that seeds starts from nothing (the rows an earlier run wrote were encrypted with
+    that run's key, which this one does not have)."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin_url = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as connection:
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # our own argument, not user input
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')  # a name from our own argument, not user input
-
-
-def recreate_database(url: str) -> None:
-    """Drop the benchmark's own database and create it empty: a run that seeds starts from nothing (the rows an
-    earlier run wrote were encrypted with that run's key, which this one does not have)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # our own argument, not user input
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_client_environment() -> None:

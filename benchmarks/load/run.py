@@ -32,7 +32,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPOSITORY))
 
-from benchmarks.common import ensure_database, recreate_database  # noqa: E402
+from benchmarks.common import ensure_database  # noqa: E402
 from tests.processes.stack import compose_command  # noqa: E402  (the compose file's gunicorn command)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_load"
@@ -366,10 +366,7 @@ def main() -> None:
     args = parser.parse_args()
     args.kind_seconds = args.kind_seconds or args.seconds
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.seeded:
-        ensure_database(args.database_url)
-    else:  # a dedicated database, made again: rows of an earlier run are encrypted with another key
-        recreate_database(args.database_url)
+    ensure_database(args.database_url, fresh=not args.seeded)  # seeding: made again (earlier rows, another key)
     with tempfile.TemporaryDirectory() as temporary_root:
         env = environment(args, str(args.static_root or temporary_root))
         plan = prepare(env, collect_static=args.static_root is None, seed=not args.seeded)

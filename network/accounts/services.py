@@ -101,9 +101,6 @@ def _database_session_keys_of(user: User) -> set[str]:
 def user_deactivate(*, user: User, acting_user: User) -> None:
     """Disable `user` (network administrators only): they can no longer sign in, and their open sessions and
     API tokens end at once."""
-    from network.accounts.rules import AccountAction
-    from network.orgs import policy
-
     policy.require(acting_user, AccountAction.MANAGE_USERS, user)
     if user.is_active:
         user.is_active = False

@@ -151,3 +151,11 @@ def referral_ids_named(user: Any, referrals: QuerySet[Referral], query: str) -> 
         return []
     recent = referrals.order_by("-created_at")[:SEARCH_LIMIT]
     return [pk for pk, name in _readable_names(user, recent).items() if wanted in normalised(name)]
+
+
+def appointment_place_for(referral: Referral, *, is_receiver: bool) -> str | None:
+    """Where exactly the receiver said the appointment is, as one side may read it: None for the sending side of a
+    service whose address is confidential (the receiving service gives it to the person), "" when none was written."""
+    if referral.service.address_is_confidential and not is_receiver:
+        return None
+    return referral.appointment_place

@@ -21,6 +21,7 @@ from network.orgs import policy
 from network.orgs.api import OrganisationSummarySerializer
 from network.referrals.rules import ReferralAction
 
+from . import selectors
 from .models import (
     AgeRange,
     ConsentMethod,
@@ -159,10 +160,7 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
         )
     )
     def get_appointment_place(self, referral: Referral) -> str | None:
-        user = self.context["request"].user
-        if referral.service.address_is_confidential and not policy.can(user, ReferralAction.ANSWER_REFERRAL, referral):
-            return None
-        return referral.appointment_place or None
+        return selectors.appointment_place_for(referral, is_receiver=self.get_direction(referral) == "received") or None
 
     @extend_schema_field(ReferralPersonSerializer)
     def get_person(self, referral: Referral) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from network.orgs.languages import language_name
 from network.referrals import rules as referral_rules
 from network.referrals.rules import ReferralAction
 
-from .. import services
+from .. import selectors, services
 from ..forms import (
     AcceptForm,
     AppointmentForm,
@@ -350,10 +350,11 @@ def _appointment_place(referral: Referral, *, is_receiver: bool) -> str:
     address (or its organisation's city). A confidential address (a drop-in centre) is shown to the receiving
     organisation only; the sender is told to ask."""
     service = referral.service
-    if service.address_is_confidential and not is_receiver:
+    written = selectors.appointment_place_for(referral, is_receiver=is_receiver)
+    if written is None:
         return str(_("Confidential address: the receiving service gives it to the person."))
-    if referral.appointment_place:
-        return referral.appointment_place
+    if written:
+        return written
     parts = [part for part in (service.address, service.city) if part]
     return ", ".join(parts) or str(service.name)
 
